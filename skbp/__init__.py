@@ -1,0 +1,7 @@
+"""skbp: scikit-learn estimators on a backpropagation core written in numpy and scipy."""
+
+from ._classifier import BackpropClassifier
+from ._regressor import BackpropRegressor
+
+__all__ = ["BackpropClassifier", "BackpropRegressor"]
+__version__ = "0.1.0"

@@ -1,0 +1,392 @@
+"""The task-neutral estimator: scikit-learn's contracts around the core.
+
+Validation, feature names, sample weights, warm starts and the fitted
+attributes live here; what differs between regression and classification
+(target encoding, the loss, decoding predictions, the score) is left to thin
+subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
+"""
+
+import copy
+import warnings
+from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ._core import SGD, Adam, Network, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+@contextmanager
+def _rollback_on_error(estimator):
+    """Restore the estimator's attributes if the body raises.
+
+    Fitting replaces attributes rather than mutating them, so a shallow
+    snapshot is enough to undo a failed fit completely.
+    """
+    snapshot = estimator.__dict__.copy()
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(snapshot)
+        raise
+
+
+class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the backpropagation estimators; use a subclass."""
+
+    _numeric_target = True
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # -- what a task must say ------------------------------------------------
+
+    @abstractmethod
+    def _encode_targets(self, y, dtype, first_pass, classes, incremental):
+        """Validated ``y`` -> 2-D float target matrix; set target attributes."""
+
+    @abstractmethod
+    def _loss_name(self):
+        """The core loss to train with (fixes the output activation)."""
+
+    @abstractmethod
+    def _score_outputs(self, y_true, y_hat, sample_weight):
+        """Score network outputs ``y_hat`` against ``y_true`` (higher is better)."""
+
+    # -- fitting -------------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        with _rollback_on_error(self):
+            first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
+            if incremental and self.early_stopping:
+                raise ValueError("partial_fit does not support early_stopping=True.")
+            X, y = self._validate_training_data(X, y, first_pass)
+            Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
+            sample_weight = self._validate_sample_weight(sample_weight, X)
+            rng = check_random_state(self.random_state)
+            net = self._start_network(first_pass, X, Y, rng)
+            if self.solver == "lbfgs":
+                progress = self._train_lbfgs(net, (X, Y, sample_weight), first_pass)
+                optimizer = None
+            else:
+                progress, optimizer = self._train_stochastic(
+                    net, X, Y, y, sample_weight, rng, first_pass, incremental
+                )
+            if not np.isfinite(net.params).all():
+                raise ValueError(
+                    "Solver produced non-finite parameter weights. The input data may "
+                    "contain large values and need to be preprocessed; a smaller "
+                    "learning_rate_init may also help."
+                )
+            self._commit(net, progress, optimizer)
+        return self
+
+    def _validate_training_data(self, X, y, first_pass):
+        dtype = (np.float64, np.float32) if first_pass else self._network.dtype
+        return validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=dtype,
+            multi_output=True,
+            y_numeric=self._numeric_target,
+            reset=first_pass,
+        )
+
+    def _validate_sample_weight(self, sample_weight, X):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum; got all zeros.")
+        return sample_weight
+
+    def _hidden_sizes(self):
+        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if sizes.ndim != 1 or not all(
+            isinstance(s, Integral | np.integer) and s > 0 for s in sizes.tolist()
+        ):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}."
+            )
+        return [int(s) for s in sizes]
+
+    def _start_network(self, first_pass, X, Y, rng):
+        sizes = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
+        if first_pass:
+            net = Network(sizes, self.activation, self._loss_name(), X.dtype)
+            return net.initialize(rng)
+        fitted = self._network
+        if list(fitted.layer_sizes) != sizes or fitted.activation != self.activation:
+            raise ValueError(
+                f"Cannot continue training a network of layer sizes "
+                f"{list(fitted.layer_sizes)} with {fitted.activation!r} units as one of "
+                f"{sizes} with {self.activation!r} units; set warm_start=False to "
+                "train a new network."
+            )
+        return fitted.copy()
+
+    def _train_lbfgs(self, net, data, first_pass):
+        result, curve = fit_lbfgs(
+            net, data, self.alpha, self.max_iter, self.max_fun, self.tol, self.verbose
+        )
+        progress = Progress() if first_pass else copy.deepcopy(self._progress)
+        progress.loss_curve.extend(curve)
+        progress.n_iter = min(result.nit, self.max_iter)
+        progress.loss = float(result.fun)
+        if result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase max_iter or "
+                "max_fun, or scale the data.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return progress
+
+    def _train_stochastic(self, net, X, Y, y, sample_weight, rng, first_pass, incremental):
+        progress = self._start_progress(first_pass)
+        optimizer = self._start_optimizer(net, first_pass)
+        data, validate = self._split_validation(X, Y, y, sample_weight, rng)
+        settings = StochasticSettings(
+            batch_size=self._batch_size(data[0].shape[0]),
+            max_iter=self.max_iter,
+            shuffle=self.shuffle,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            alpha=self.alpha,
+            verbose=bool(self.verbose),
+        )
+        ending = fit_stochastic(
+            net, optimizer, data, rng, settings, progress, validate, 1 if incremental else None
+        )
+        if ending == "max_iter":
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return progress, optimizer
+
+    def _start_progress(self, first_pass):
+        progress = Progress() if first_pass else copy.deepcopy(self._progress)
+        if self.early_stopping:
+            if progress.validation_scores is None:
+                progress.validation_scores = []
+                progress.best_validation_score = -np.inf
+            progress.best_loss = None
+        elif progress.best_loss is None:
+            progress.best_loss = np.inf
+        return progress
+
+    def _start_optimizer(self, net, first_pass):
+        if self.solver == "sgd":
+            optimizer = SGD(
+                net.n_params,
+                net.dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        else:
+            optimizer = Adam(
+                net.n_params,
+                net.dtype,
+                self.learning_rate_init,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            )
+        previous = getattr(self, "_optimizer", None)
+        if first_pass or type(previous) is not type(optimizer):
+            return optimizer
+        return optimizer.resume(previous)
+
+    def _split_validation(self, X, Y, y, sample_weight, rng):
+        """Hold out ``validation_fraction`` for early stopping; else train on all."""
+        if not self.early_stopping:
+            return (X, Y, sample_weight), None
+        if self.validation_fraction == 0:
+            raise ValueError("early_stopping=True needs validation_fraction > 0.")
+        train, val = train_test_split(
+            np.arange(X.shape[0]),
+            test_size=self.validation_fraction,
+            random_state=rng,
+            stratify=self._stratify_by(y),
+        )
+        if len(val) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        X_val, y_val = _safe_indexing(X, val), _safe_indexing(y, val)
+        sw_val = None if sample_weight is None else sample_weight[val]
+
+        def validate(net):
+            return self._score_outputs(y_val, net.predict(X_val), sw_val)
+
+        sw_train = None if sample_weight is None else sample_weight[train]
+        return (_safe_indexing(X, train), Y[train], sw_train), validate
+
+    def _stratify_by(self, y):
+        return None
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} "
+                "training samples; it is clipped to the sample size.",
+                stacklevel=4,
+            )
+        return min(self.batch_size, n_samples)
+
+    def _commit(self, net, progress, optimizer):
+        self._network = net
+        self._progress = progress
+        self._optimizer = optimizer
+        self.coefs_, self.intercepts_ = net.coefs, net.intercepts
+        self.n_layers_ = len(net.layer_sizes)
+        self.n_outputs_ = net.layer_sizes[-1]
+        self.out_activation_ = net.output_activation
+        self.n_iter_ = progress.n_iter
+        self.t_ = progress.n_samples_seen
+        self.loss_ = progress.loss
+        self.loss_curve_ = list(progress.loss_curve)
+        self.best_loss_ = None if optimizer is None else progress.best_loss
+        scores = progress.validation_scores if optimizer is not None else None
+        self.validation_scores_ = None if scores is None else list(scores)
+        self.best_validation_score_ = (
+            progress.best_validation_score if scores is not None else None
+        )
+
+    # -- predicting ----------------------------------------------------------
+
+    def _forward(self, X):
+        """Validated forward pass: network outputs for every row of X."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
+        )
+        return self._network.predict(X)
+
+    # -- pickling: the per-layer views are rebuilt from the flat vector ------
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("coefs_", None)
+        state.pop("intercepts_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_network" in self.__dict__:
+            self.coefs_, self.intercepts_ = self._network.coefs, self._network.intercepts
+
+    def _check_partial_fit(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for the stochastic solvers 'sgd' and "
+                f"'adam', not solver={self.solver!r}."
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

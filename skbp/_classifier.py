@@ -1,0 +1,284 @@
+"""Classification: binary, multiclass and multilabel targets, labels of any kind."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from . import _docs
+from ._base import BaseBackprop
+
+SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
+class BackpropClassifier(ClassifierMixin, BaseBackprop):
+    __doc__ = (
+        """Multi-layer perceptron classifier trained by backpropagation.
+
+    A drop-in for :class:`sklearn.neural_network.MLPClassifier`: same
+    parameters, defaults and fitted attributes. Binary and multilabel
+    problems use logistic outputs with binary cross-entropy, multiclass
+    problems softmax outputs with categorical cross-entropy. Labels may be
+    of any kind (ints, strings, a pandas Categorical) and are returned as
+    given.
+
+    Parameters
+    ----------"""
+        + _docs.PARAMETERS
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted; for multilabel targets the column indices.
+
+    out_activation_ : str
+        Output activation: 'logistic' (binary, multilabel) or 'softmax'.
+"""
+        + _docs.ATTRIBUTES
+        + """
+    See Also
+    --------
+    BackpropRegressor : The same network for regression.
+
+    Notes
+    -----"""
+        + _docs.NOTES
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbp import BackpropClassifier
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 10, dtype=float)
+    >>> y = np.array(["no", "yes", "yes", "no"] * 10)
+    >>> clf = BackpropClassifier(hidden_layer_sizes=(8,), activation="tanh",
+    ...                          solver="lbfgs", random_state=0).fit(X, y)
+    >>> clf.predict([[0, 1], [1, 1]]).tolist()
+    ['yes', 'no']
+    >>> clf.classes_.tolist()
+    ['no', 'yes']
+    """
+    )
+
+    _numeric_target = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data X and labels y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 input trains a float32 network.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a binary indicator matrix for multilabel data.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights; None weighs all samples equally.
+
+        Returns
+        -------
+        self : BackpropClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(BaseBackprop._check_partial_fit)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train one epoch over the given data, continuing from the current state.
+
+        Only for ``solver='sgd'`` or ``'adam'``; the optimizer's state carries
+        over from call to call.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a binary indicator matrix for multilabel data.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that y may ever contain. Required on the first call,
+            unless y is a multilabel indicator matrix (its columns are the
+            classes); later calls may omit it.
+
+        Returns
+        -------
+        self : BackpropClassifier
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted labels, of the type given to fit; an indicator matrix
+            for multilabel models.
+        """
+        return self._decode(self._forward(X))
+
+    def predict_proba(self, X):
+        """Probability of each class (each label, when multilabel) for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``. Rows sum to one except for
+            multilabel models, whose columns are independent.
+        """
+        y_hat = self._forward(X)
+        if self._is_binary():
+            return np.hstack([1.0 - y_hat, y_hat])
+        return y_hat
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def _is_binary(self):
+        return self._label_binarizer.y_type_ == "binary"
+
+    def _decode(self, y_hat):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return self.classes_[np.argmax(y_hat, axis=1)]
+        if self._is_binary():
+            return self.classes_[(y_hat[:, 0] > 0.5).astype(int)]
+        return (y_hat > 0.5).astype(int)
+
+    def _encode_targets(self, y, dtype, first_pass, classes, incremental):
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind not in SUPPORTED_TARGETS:
+            raise ValueError(f"{type(self).__name__} does not support {kind} targets.")
+        if first_pass:
+            if incremental and classes is None and kind != "multilabel-indicator":
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit "
+                    "(unless y is a multilabel indicator matrix)."
+                )
+            self._label_binarizer = LabelBinarizer().fit(y if classes is None else classes)
+            self.classes_ = self._label_binarizer.classes_
+        self._check_labels(y, None if first_pass else classes)
+        return self._label_binarizer.transform(y).astype(dtype)
+
+    def _check_labels(self, y, classes):
+        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={np.unique(classes)} differs from the classes_ of the "
+                f"previous call, {self.classes_}."
+            )
+        if type_of_target(y) == "multilabel-indicator":
+            if np.shape(y)[1] != len(self.classes_):
+                raise ValueError(
+                    f"y has {np.shape(y)[1]} labels, but the model has {len(self.classes_)}."
+                )
+            return
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y has classes {unseen} not in classes_ {self.classes_}; "
+                "pass every class to the first partial_fit call."
+            )
+
+    def _loss_name(self):
+        return "log_loss" if self._label_binarizer.y_type_ == "multiclass" else "binary_log_loss"
+
+    def _score_outputs(self, y_true, y_hat, sample_weight):
+        if not np.isfinite(y_hat).all():
+            return np.nan
+        return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
+
+    def _stratify_by(self, y):
+        if np.ndim(y) != 1:
+            return None
+        _, counts = np.unique(y, return_counts=True)
+        return y if counts.min() >= 2 else None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

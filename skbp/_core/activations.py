@@ -1,0 +1,98 @@
+"""Activation functions, each forward rule beside its derivative.
+
+A hidden unit computes ``a = f(z)`` from its pre-activation ``z``. Backward,
+the error arriving at ``a`` is turned into the error at ``z`` by the chain
+rule, ``delta_z = delta_a * f'(z)``. Every derivative here is written in terms
+of the *output* ``a`` (which the forward pass keeps anyway), so ``z`` need not
+be stored:
+
+=========  ======================  ==========================
+name       f(z)                    f'(z) in terms of a = f(z)
+=========  ======================  ==========================
+identity   z                       1
+logistic   1 / (1 + exp(-z))       a (1 - a)
+tanh       tanh(z)                 1 - a**2
+relu       max(z, 0)               1 if a > 0 else 0
+=========  ======================  ==========================
+
+Forward functions overwrite their argument; backward functions overwrite
+``delta`` and may use ``scratch`` (same shape) so that training allocates
+nothing per batch.
+
+Output activations are the inverse links of the losses in
+:mod:`skbp._core.losses`. Their derivatives are never needed on their own:
+paired with their canonical loss, the error at the output's pre-activation is
+simply ``y_hat - y``.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+
+def identity(z):
+    return z
+
+
+def identity_backward(a, delta, scratch):
+    return delta
+
+
+def logistic(z):
+    return expit(z, out=z)
+
+
+def logistic_backward(a, delta, scratch):
+    np.subtract(1.0, a, out=scratch)
+    scratch *= a
+    delta *= scratch
+    return delta
+
+
+def tanh(z):
+    return np.tanh(z, out=z)
+
+
+def tanh_backward(a, delta, scratch):
+    np.square(a, out=scratch)
+    np.subtract(1.0, scratch, out=scratch)
+    delta *= scratch
+    return delta
+
+
+def relu(z):
+    return np.maximum(z, 0.0, out=z)
+
+
+def relu_backward(a, delta, scratch):
+    # a >= 0, so sign(a) is exactly the 0/1 step f'(z) (taking f'(0) = 0).
+    np.sign(a, out=scratch)
+    delta *= scratch
+    return delta
+
+
+HIDDEN = {
+    "identity": (identity, identity_backward),
+    "logistic": (logistic, logistic_backward),
+    "tanh": (tanh, tanh_backward),
+    "relu": (relu, relu_backward),
+}
+
+
+def softmax(z):
+    """Row-wise softmax, shifted by the row maximum so exp cannot overflow."""
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def exp(z):
+    return np.exp(z, out=z)
+
+
+OUTPUT = {
+    "identity": identity,
+    "logistic": logistic,
+    "softmax": softmax,
+    "exp": exp,
+}

@@ -1,0 +1,206 @@
+"""Regression: real-valued targets, one or several outputs."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+
+from . import _docs
+from ._base import BaseBackprop
+
+
+class BackpropRegressor(RegressorMixin, BaseBackprop):
+    __doc__ = (
+        """Multi-layer perceptron regressor trained by backpropagation.
+
+    A drop-in for :class:`sklearn.neural_network.MLPRegressor`: same
+    parameters, defaults and fitted attributes. Targets may have several
+    columns; predictions keep the shape of the ``y`` it was fitted on.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        Per-sample error, summed over outputs: half the squared error
+        ``1/2 ||y - y_hat||**2`` with identity outputs, or half the Poisson
+        deviance with ``exp`` outputs (targets must then be non-negative).
+"""
+        + _docs.PARAMETERS
+        + """
+    Attributes
+    ----------
+    out_activation_ : str
+        Output activation: 'identity' for squared error, 'exp' for Poisson.
+"""
+        + _docs.ATTRIBUTES
+        + """
+    See Also
+    --------
+    BackpropClassifier : The same network for classification.
+
+    Notes
+    -----"""
+        + _docs.NOTES
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbp import BackpropRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-3, 3, size=(200, 1))
+    >>> y = np.sin(X).ravel()
+    >>> reg = BackpropRegressor(hidden_layer_sizes=(20,), solver="lbfgs",
+    ...                         random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.99
+    True
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **BaseBackprop._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.loss = loss
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 input trains a float32 network.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights; None weighs all samples equally.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(BaseBackprop._check_partial_fit)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train one epoch over the given data, continuing from the current state.
+
+        Only for ``solver='sgd'`` or ``'adam'``; the optimizer's state carries
+        over from call to call.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, 1-D when the model was fitted on a 1-D ``y``.
+        """
+        y_hat = self._forward(X)
+        return y_hat.ravel() if self._y_ndim == 1 else y_hat
+
+    def _encode_targets(self, y, dtype, first_pass, classes, incremental):
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError("loss='poisson' requires non-negative targets y.")
+        Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)
+        if first_pass:
+            self._y_ndim = np.ndim(y)
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        return Y
+
+    def _loss_name(self):
+        return self.loss
+
+    def _score_outputs(self, y_true, y_hat, sample_weight):
+        if not np.isfinite(y_hat).all():
+            return np.nan
+        return r2_score(y_true, y_hat.reshape(np.shape(y_true)), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
