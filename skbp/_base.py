@@ -154,8 +154,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             rng = check_random_state(self.random_state)
             net = self._start_network(first_pass, X, Y, rng)
             if self.solver == "lbfgs":
-                progress = self._train_lbfgs(net, (X, Y, sample_weight), first_pass)
-                optimizer = None
+                progress, optimizer = self._train_lbfgs(net, (X, Y, sample_weight), first_pass)
             else:
                 progress, optimizer = self._train_stochastic(
                     net, X, Y, y, sample_weight, rng, first_pass, incremental
@@ -167,6 +166,8 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
                     "learning_rate_init may also help."
                 )
             self._commit(net, progress, optimizer)
+        if progress.unconverged:
+            warnings.warn(progress.unconverged, ConvergenceWarning, stacklevel=3)
         return self
 
     def _validate_training_data(self, X, y, first_pass):
@@ -226,14 +227,12 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         progress.n_iter = min(result.nit, self.max_iter)
         progress.loss = float(result.fun)
         if result.status != 0:
-            warnings.warn(
+            progress.unconverged = (
                 f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
                 f"(status={result.status}): {result.message}. Increase max_iter or "
-                "max_fun, or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
+                "max_fun, or scale the data."
             )
-        return progress
+        return progress, None
 
     def _train_stochastic(self, net, X, Y, y, sample_weight, rng, first_pass, incremental):
         progress = self._start_progress(first_pass)
@@ -252,11 +251,9 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             net, optimizer, data, rng, settings, progress, validate, 1 if incremental else None
         )
         if ending == "max_iter":
-            warnings.warn(
+            progress.unconverged = (
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
+                "and the optimization hasn't converged yet."
             )
         return progress, optimizer
 

@@ -42,6 +42,7 @@ class Progress:
     n_iter: int = 0
     n_samples_seen: int = 0
     loss: float = None
+    unconverged: str = None  # why the last run stopped short, if it did
 
     def record_epoch(self, loss, n_samples):
         self.n_iter += 1
@@ -78,6 +79,7 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
     batches = Batches(data, batch_size, settings.shuffle)
     ws = net.workspace(batch_size)
     progress.n_iter = 0
+    progress.unconverged = None
     try:
         for _ in range(settings.max_iter if epochs is None else epochs):
             loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws)
