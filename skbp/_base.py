@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -39,6 +40,16 @@ def _rollback_on_error(estimator):
         estimator.__dict__.clear()
         estimator.__dict__.update(snapshot)
         raise
+
+
+def _is_numeric(X):
+    if sp.issparse(X):
+        return True
+    try:
+        np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
@@ -172,26 +183,34 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     def _validate_training_data(self, X, y, first_pass):
         dtype = (np.float64, np.float32) if first_pass else self._network.dtype
-        return validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=dtype,
-            multi_output=True,
-            y_numeric=self._numeric_target,
-            reset=first_pass,
-        )
+        try:
+            return validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                dtype=dtype,
+                multi_output=True,
+                y_numeric=self._numeric_target,
+                reset=first_pass,
+            )
+        except ValueError as exc:
+            if "could not convert" not in str(exc):
+                raise
+            if _is_numeric(X):  # then y, of dtype object, is what failed
+                raise ValueError(
+                    f"y must be numeric for {type(self).__name__} ({exc}); use "
+                    "BackpropClassifier for class labels."
+                ) from exc
+            raise ValueError(
+                f"X must be numeric ({exc}); encode text columns first, for "
+                "example with a OneHotEncoder in a ColumnTransformer."
+            ) from exc
 
     def _validate_sample_weight(self, sample_weight, X):
         if sample_weight is None:
             return None
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        if not sample_weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum; got all zeros.")
-        return sample_weight
+        return _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
 
     def _hidden_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
