@@ -1,6 +1,7 @@
 """The flat-vector network and the training loops of the core."""
 
 import pickle
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -166,7 +167,7 @@ def test_fit_lbfgs_reaches_a_small_gradient():
     initial_gradient = np.abs(ws.grad).max()
     result, curve = fit_lbfgs(net, (X, Y, None), 1e-4, 500, 15000, 1e-6)
     assert len(curve) == result.nit
-    assert all(b <= a for a, b in zip(curve, curve[1:], strict=False))
+    assert all(b <= a for a, b in pairwise(curve))
     loss = net.loss_and_gradient(X, Y, None, 1e-4, ws)
     assert loss == pytest.approx(result.fun)
     assert np.abs(ws.grad).max() < 1e-3 * initial_gradient

@@ -196,7 +196,7 @@ def test_sparse_input_matches_dense_and_is_never_densified(fmt, solver, monkeypa
     params = dict(hidden_layer_sizes=(8,), solver=solver, random_state=0, max_iter=30)
     with pytest.warns(ConvergenceWarning):
         sparse_model = BackpropClassifier(**params).fit(X, y)
-        proba = sparse_model.predict_proba(X)
+    proba = sparse_model.predict_proba(X)
     monkeypatch.undo()
     with pytest.warns(ConvergenceWarning):
         dense_model = BackpropClassifier(**params).fit(dense_X, y)
@@ -290,7 +290,7 @@ def test_poisson_regression():
 
 
 def test_network_without_hidden_layers():
-    X, y = sine_data()
+    X, _ = sine_data()
     reg = BackpropRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, 2 * X.ravel() + 1)
     assert reg.n_layers_ == 2
     np.testing.assert_allclose(reg.coefs_[0], [[2.0]], rtol=1e-3)

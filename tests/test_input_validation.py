@@ -45,7 +45,7 @@ def test_inconsistent_lengths(Estimator):
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_wrong_number_of_features_at_predict(Estimator):
     model = quick(Estimator).fit(X_GOOD, Y_GOOD)
-    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2 features"):
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* is expecting 2 features"):
         model.predict(np.ones((2, 3)))
 
 
@@ -150,7 +150,7 @@ def test_partial_fit_with_a_new_number_of_features(Estimator):
     model.partial_fit(
         X_GOOD, Y_GOOD, **({"classes": [0, 1]} if Estimator is ESTIMATORS[0] else {})
     )
-    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2 features"):
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* is expecting 2 features"):
         model.partial_fit(np.ones((4, 3)), Y_GOOD[:4])
 
 
