@@ -64,8 +64,8 @@ def relu(z):
 
 
 def relu_backward(a, delta, scratch):
-    # a >= 0, so sign(a) is exactly the 0/1 step f'(z) (taking f'(0) = 0).
-    np.sign(a, out=scratch)
+    # f'(z) is the 0/1 step [a > 0] (taking f'(0) = 0), written as floats.
+    np.greater(a, 0.0, out=scratch)
     delta *= scratch
     return delta
 

@@ -27,12 +27,12 @@ that averaging, and the L2 penalty, belong to :mod:`skbp._core.network`.
 """
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
+from scipy.special import xlogy
 
 
 def squared_error(y, z, y_hat):
     residual = y_hat - y
-    return 0.5 * np.einsum("ij,ij->i", residual, residual)
+    return 0.5 * np.square(residual, out=residual).sum(axis=1)
 
 
 def poisson(y, z, y_hat):
@@ -46,7 +46,11 @@ def binary_log_loss(y, z, y_hat):
 
 
 def log_loss(y, z, y_hat):
-    return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+    # log sum_k exp(z_k), shifted by the row maximum so exp cannot overflow
+    top = z.max(axis=1)
+    shifted = np.subtract(z, top[:, np.newaxis])
+    log_sum_exp = np.log(np.exp(shifted, out=shifted).sum(axis=1)) + top
+    return log_sum_exp - (y * z).sum(axis=1)
 
 
 def output_delta(y, y_hat, out):

@@ -25,6 +25,7 @@ slice. Views do not survive pickling, so they are rebuilt on unpickling.
 """
 
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,24 +62,12 @@ class Network:
         self.activation = activation
         self.loss = loss
         self.dtype = np.dtype(dtype)
+        self.shapes = list(pairwise(self.layer_sizes))
+        self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
+        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        self.output_activation = LOSSES[loss][0]
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self._bind_views()
-
-    @property
-    def shapes(self):
-        return list(pairwise(self.layer_sizes))
-
-    @property
-    def n_weights(self):
-        return sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
-
-    @property
-    def n_params(self):
-        return self.n_weights + sum(self.layer_sizes[1:])
-
-    @property
-    def output_activation(self):
-        return LOSSES[self.loss][0]
 
     def unflatten(self, flat):
         """Per-layer views ``(W_list, b_list)`` into a flat parameter-shaped vector."""
@@ -96,12 +85,16 @@ class Network:
     def _bind_views(self):
         self.coefs, self.intercepts = self.unflatten(self.params)
         self._workspace = None
+        # The training loop's functions, looked up once rather than per batch.
+        self._hidden, self._hidden_backward = HIDDEN[self.activation]
+        self._output = OUTPUT[self.output_activation]
+        self._errors = LOSSES[self.loss][1]
+
+    # Rebuilt by _bind_views, so never pickled.
+    _TRANSIENT = ("coefs", "intercepts", "_workspace", "_hidden", "_hidden_backward", "_output")
 
     def __getstate__(self):
-        state = self.__dict__.copy()
-        for name in ("coefs", "intercepts", "_workspace"):
-            del state[name]
-        return state
+        return {k: v for k, v in self.__dict__.items() if k not in (*self._TRANSIENT, "_errors")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -143,41 +136,41 @@ class Network:
 
     def forward(self, X, ws):
         """Forward pass into ``ws``: keeps every ``a_k`` and ``z_L``; returns ``y_hat``."""
-        hidden = HIDDEN[self.activation][0]
-        n = X.shape[0]
+        rows = ws.rows(X.shape[0])
+        last = len(self.coefs) - 1
         a = X
-        for k, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
-            z = _matmul_into(a, W, ws.activations[k][:n])
+        for k, (W, b, z) in enumerate(
+            zip(self.coefs, self.intercepts, rows.activations, strict=True)
+        ):
+            (_matmul_into if k == 0 else np.matmul)(a, W, out=z)
             z += b
-            a = hidden(z) if k < len(self.coefs) - 1 else z
-        y_hat = ws.y_hat[:n]
-        np.copyto(y_hat, a)
-        return OUTPUT[self.output_activation](y_hat)
+            a = self._hidden(z) if k < last else z
+        np.copyto(rows.y_hat, a)
+        return self._output(rows.y_hat)
 
     def backward(self, X, ws):
-        """Propagate ``ws.deltas[-1]`` back through the layers into ``ws.grad``."""
-        hidden_backward = HIDDEN[self.activation][1]
-        n = X.shape[0]
-        delta = ws.deltas[-1][:n]
+        """Propagate the output error ``ws.rows(n).deltas[-1]`` back into ``ws.grad``."""
+        rows = ws.rows(X.shape[0])
+        delta = rows.deltas[-1]
         for k in range(len(self.coefs) - 1, -1, -1):
-            a_prev = X if k == 0 else ws.activations[k - 1][:n]
-            _matmul_into(a_prev.T, delta, ws.grad_W[k])
-            np.sum(delta, axis=0, out=ws.grad_b[k])
-            if k > 0:
-                delta_prev = np.matmul(delta, self.coefs[k].T, out=ws.deltas[k - 1][:n])
-                scratch = ws.scratch[: delta_prev.size].reshape(delta_prev.shape)
-                delta = hidden_backward(a_prev, delta_prev, scratch)
+            a_prev = X if k == 0 else rows.activations[k - 1]
+            (_matmul_into if k == 0 else np.matmul)(a_prev.T, delta, out=ws.grad_W[k])
+            np.matmul(rows.ones, delta, out=ws.grad_b[k])  # column sums, as one BLAS call
+            if k > 0:  # the input layer needs no error of its own
+                delta_prev = np.matmul(delta, self.coefs[k].T, out=rows.deltas[k - 1])
+                delta = self._hidden_backward(a_prev, delta_prev, rows.scratch[k - 1])
         return ws.grad
 
     def loss_and_gradient(self, X, Y, sample_weight, alpha, ws):
         """Loss ``E`` of the batch; its gradient is left in ``ws.grad``."""
         n = X.shape[0]
+        rows = ws.rows(n)
         y_hat = self.forward(X, ws)
-        errors = LOSSES[self.loss][1](Y, ws.activations[-1][:n], y_hat)
-        delta = output_delta(Y, y_hat, ws.deltas[-1][:n])
+        errors = self._errors(Y, rows.activations[-1], y_hat)
+        delta = output_delta(Y, y_hat, rows.deltas[-1])
         if sample_weight is None:
             total = n
-            loss = float(errors.mean())
+            loss = float(errors.sum()) / n
             delta *= 1.0 / n
         else:
             total = float(sample_weight.sum())
@@ -197,15 +190,43 @@ class Network:
 
 
 class Workspace:
-    """Per-layer buffers for one batch size, so training allocates nothing per batch."""
+    """Buffers for batches of up to ``n_rows`` rows, so training allocates nothing per batch.
+
+    ``rows(n)`` hands out views of the first ``n`` rows of every per-sample
+    buffer; they are cached, since an epoch's batches come in at most two sizes.
+    """
 
     def __init__(self, net, n_rows):
         self.n_rows = n_rows
-        widths = net.layer_sizes[1:]
-        self.activations = [np.empty((n_rows, w), net.dtype) for w in widths]
-        self.deltas = [np.empty((n_rows, w), net.dtype) for w in widths]
-        self.y_hat = np.empty((n_rows, widths[-1]), net.dtype)
-        self.scratch = np.empty(n_rows * max(widths), net.dtype)
+        self.widths = net.layer_sizes[1:]
+        self.activations = [np.empty((n_rows, w), net.dtype) for w in self.widths]
+        self.deltas = [np.empty((n_rows, w), net.dtype) for w in self.widths]
+        self.y_hat = np.empty((n_rows, self.widths[-1]), net.dtype)
+        self.scratch = np.empty(n_rows * max(self.widths), net.dtype)
         self.grad = np.zeros(net.n_params, net.dtype)
         self.grad_W, self.grad_b = net.unflatten(self.grad)
         self.penalty = np.empty(net.n_weights, net.dtype)
+        self.ones = np.ones(n_rows, net.dtype)
+        self._rows = {}
+
+    def rows(self, n):
+        views = self._rows.get(n)
+        if views is None:
+            if len(self._rows) > 8:
+                self._rows.clear()
+            views = self._rows[n] = RowViews(
+                activations=[a[:n] for a in self.activations],
+                deltas=[d[:n] for d in self.deltas],
+                y_hat=self.y_hat[:n],
+                scratch=[self.scratch[: n * w].reshape(n, w) for w in self.widths[:-1]],
+                ones=self.ones[:n],
+            )
+        return views
+
+
+class RowViews(NamedTuple):
+    activations: list
+    deltas: list
+    y_hat: np.ndarray
+    scratch: list
+    ones: np.ndarray
