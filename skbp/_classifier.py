@@ -1,11 +1,11 @@
 """Classification: binary, multiclass and multilabel targets, labels of any kind."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from . import _docs
@@ -196,8 +196,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             multilabel models, whose columns are independent.
         """
         y_hat = self._forward(X)
-        if self._is_binary():
+        if self._kind == "binary":
             return np.hstack([1.0 - y_hat, y_hat])
+        if self._kind == "one-class":
+            return np.ones_like(y_hat)
         return y_hat
 
     def predict_log_proba(self, X):
@@ -217,44 +219,62 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 
-    def _is_binary(self):
-        return self._label_binarizer.y_type_ == "binary"
+    # -- targets: labels <-> network outputs ----------------------------------
+    # ``_kind`` is 'binary' (one logistic output for classes_[1]), 'multiclass'
+    # (softmax over classes_), 'multilabel-indicator' (one logistic output per
+    # column) or 'one-class' (a single label seen: it is always predicted).
 
     def _decode(self, y_hat):
-        if self._label_binarizer.y_type_ == "multiclass":
+        if self._kind == "multiclass":
             return self.classes_[np.argmax(y_hat, axis=1)]
-        if self._is_binary():
-            return self.classes_[(y_hat[:, 0] > 0.5).astype(int)]
+        if self._kind == "binary":
+            return self.classes_[(y_hat[:, 0] > 0.5).astype(np.intp)]
+        if self._kind == "one-class":
+            return np.repeat(self.classes_, len(y_hat))
         return (y_hat > 0.5).astype(int)
 
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        kind = type_of_target(y)
+        kind = type_of_target(y, input_name="y")
         if kind not in SUPPORTED_TARGETS:
-            raise ValueError(f"{type(self).__name__} does not support {kind} targets.")
+            raise ValueError(
+                f"Unknown label type: {kind}. {type(self).__name__} supports binary, "
+                "multiclass and multilabel-indicator targets."
+            )
         if first_pass:
-            if incremental and classes is None and kind != "multilabel-indicator":
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit "
-                    "(unless y is a multilabel indicator matrix)."
-                )
-            self._label_binarizer = LabelBinarizer().fit(y if classes is None else classes)
-            self.classes_ = self._label_binarizer.classes_
-        self._check_labels(y, None if first_pass else classes)
-        return self._label_binarizer.transform(y).astype(dtype)
+            self._fit_classes(y, kind, classes, incremental)
+        self._check_labels(y, kind, None if first_pass else classes)
+        return self._one_hot(y, dtype)
 
-    def _check_labels(self, y, classes):
+    def _fit_classes(self, y, kind, classes, incremental):
+        if kind == "multilabel-indicator":
+            if classes is not None and len(classes) != y.shape[1]:
+                raise ValueError(f"classes has {len(classes)} labels, y has {y.shape[1]}.")
+            self.classes_ = np.arange(y.shape[1])
+            self._kind = kind
+            return
+        if incremental and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit "
+                "(unless y is a multilabel indicator matrix)."
+            )
+        self.classes_ = unique_labels(y if classes is None else classes)
+        n_classes = len(self.classes_)
+        self._kind = "multiclass" if n_classes > 2 else ("binary", "one-class")[n_classes < 2]
+
+    def _check_labels(self, y, kind, classes):
         if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={np.unique(classes)} differs from the classes_ of the "
                 f"previous call, {self.classes_}."
             )
-        if type_of_target(y) == "multilabel-indicator":
-            if np.shape(y)[1] != len(self.classes_):
+        if (kind == "multilabel-indicator") != (self._kind == "multilabel-indicator"):
+            raise ValueError(f"y is {kind}, but the model was fitted on {self._kind} targets.")
+        if kind == "multilabel-indicator":
+            if y.shape[1] != len(self.classes_):
                 raise ValueError(
-                    f"y has {np.shape(y)[1]} labels, but the model has {len(self.classes_)}."
+                    f"y has {y.shape[1]} labels, but the model has {len(self.classes_)}."
                 )
             return
         unseen = np.setdiff1d(np.unique(y), self.classes_)
@@ -264,8 +284,19 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 "pass every class to the first partial_fit call."
             )
 
+    def _one_hot(self, y, dtype):
+        """Targets for the output units: indicator columns in ``classes_`` order."""
+        if self._kind == "multilabel-indicator":
+            return (y.toarray() if sp.issparse(y) else np.asarray(y)).astype(dtype)
+        index = np.searchsorted(self.classes_, y)
+        if self._kind != "multiclass":  # one logistic unit, on for classes_[1]
+            return (index == 1).astype(dtype)[:, np.newaxis]
+        Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
+        Y[np.arange(len(y)), index] = 1.0
+        return Y
+
     def _loss_name(self):
-        return "log_loss" if self._label_binarizer.y_type_ == "multiclass" else "binary_log_loss"
+        return "log_loss" if self._kind == "multiclass" else "binary_log_loss"
 
     def _score_outputs(self, y_true, y_hat, sample_weight):
         if not np.isfinite(y_hat).all():
