@@ -359,3 +359,41 @@ def test_diverging_fit_raises_and_leaves_the_previous_model():
         reg.fit(X * 1e6, y * 1e6)
     np.testing.assert_array_equal(reg.coefs_[0], coefs)
     assert reg.solver == "sgd"
+
+
+def test_convergence_warning_points_at_the_callers_line():
+    X, y = sine_data(n=20)
+    with pytest.warns(ConvergenceWarning) as record:
+        BackpropRegressor(hidden_layer_sizes=(2,), max_iter=1).fit(X, y)
+    assert record[0].filename == __file__
+
+
+def test_one_class_is_always_predicted():
+    X, _ = xor_data()
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="lbfgs").fit(X, ["only"] * len(X))
+    assert clf.predict(X[:3]).tolist() == ["only"] * 3
+    np.testing.assert_array_equal(clf.predict_proba(X[:3]), 1.0)
+
+
+def test_multilabel_partial_fit_accepts_its_label_indices_as_classes():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 3))
+    Y = (X > 0).astype(int)
+    clf = BackpropClassifier(hidden_layer_sizes=(4,)).partial_fit(X, Y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    with pytest.raises(ValueError, match="classes has 2 labels, y has 3"):
+        BackpropClassifier().partial_fit(X, Y, classes=[0, 1])
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_fast_predict_path_agrees_with_full_validation(Estimator):
+    X, y = xor_data()
+    model = Estimator(hidden_layer_sizes=(4,), solver="lbfgs", random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), model.predict(X.tolist()))
+    np.testing.assert_array_equal(model.predict(X[:1]), model.predict(np.asfortranarray(X[:1])))
+    bad = X[:2].copy()
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(bad)
+    with pytest.raises(ValueError, match="X has 3 features"):
+        model.predict(np.ones((1, 3)))

@@ -39,13 +39,15 @@ CASES = {
         load_diabetes,
         BackpropRegressor,
         MLPRegressor,
-        dict(hidden_layer_sizes=(20,), solver="lbfgs", alpha=1.0, max_iter=500),
+        dict(hidden_layer_sizes=(8,), solver="lbfgs", alpha=10.0, max_iter=1000),
     ),
 }
 
 
 def held_out_score(load, Estimator, params, seed):
     X, y = load(return_X_y=True)
+    if Estimator in (BackpropRegressor, MLPRegressor):
+        y = (y - y.mean()) / y.std()  # unit-scale targets suit the default tolerances
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
     model = make_pipeline(StandardScaler(), Estimator(random_state=seed, **params))
     return model.fit(X_train, y_train).score(X_test, y_test)
