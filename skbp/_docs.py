@@ -129,7 +129,7 @@ ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when X had string column names.
 
     n_iter_ : int
