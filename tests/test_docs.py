@@ -9,8 +9,19 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def test_docs_build_without_warnings(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-E", "-b", "html"]
-        + [str(DOCS), str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-E",
+            "-b",
+            "html",
+            DOCS,
+            tmp_path,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
