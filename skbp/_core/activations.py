@@ -78,21 +78,33 @@ HIDDEN = {
 }
 
 
-def softmax(z):
-    """Row-wise softmax, shifted by the row maximum so exp cannot overflow."""
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
+# Output activations write into ``out`` (which may be ``z`` itself), because
+# training keeps ``z`` for the loss; the identity output simply is ``z``.
+
+
+def identity_output(z, out):
     return z
 
 
-def exp(z):
-    return np.exp(z, out=z)
+def logistic_output(z, out):
+    return expit(z, out=out)
+
+
+def softmax(z, out):
+    """Row-wise softmax, shifted by the row maximum so exp cannot overflow."""
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def exp(z, out):
+    return np.exp(z, out=out)
 
 
 OUTPUT = {
-    "identity": identity,
-    "logistic": logistic,
+    "identity": identity_output,
+    "logistic": logistic_output,
     "softmax": softmax,
     "exp": exp,
 }

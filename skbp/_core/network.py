@@ -120,13 +120,13 @@ class Network:
 
     def predict(self, X):
         """Forward pass without buffers: the output ``y_hat`` for every row of X."""
-        hidden = HIDDEN[self.activation][0]
+        last = len(self.coefs) - 1
         a = X
         for k, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
             z = a @ W
             z += b
-            a = hidden(z) if k < len(self.coefs) - 1 else z
-        return OUTPUT[self.output_activation](a)
+            a = self._hidden(z) if k < last else z
+        return self._output(a, a)
 
     def workspace(self, n_rows):
         """Buffers for batches of up to ``n_rows`` rows, kept between calls."""
@@ -145,8 +145,7 @@ class Network:
             (_matmul_into if k == 0 else np.matmul)(a, W, out=z)
             z += b
             a = self._hidden(z) if k < last else z
-        np.copyto(rows.y_hat, a)
-        return self._output(rows.y_hat)
+        return self._output(a, rows.y_hat)
 
     def backward(self, X, ws):
         """Propagate the output error ``ws.rows(n).deltas[-1]`` back into ``ws.grad``."""
