@@ -6,7 +6,6 @@ attributes live here; what differs between regression and classification
 subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 """
 
-import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -16,12 +15,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._core import SGD, Adam, Network, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+from ._core import Network
+from ._solvers import resume_progress, train_lbfgs, train_stochastic
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -164,12 +163,17 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             sample_weight = self._validate_sample_weight(sample_weight, X)
             rng = check_random_state(self.random_state)
             net = self._start_network(first_pass, X, Y, rng)
+            progress = resume_progress(
+                None if first_pass else self._progress,
+                self.early_stopping and self.solver != "lbfgs",
+            )
+            data = (X, Y, sample_weight)
             if self.solver == "lbfgs":
-                progress, optimizer = self._train_lbfgs(net, (X, Y, sample_weight), first_pass)
+                optimizer = train_lbfgs(self, net, data, progress)
             else:
-                progress, optimizer = self._train_stochastic(
-                    net, X, Y, y, sample_weight, rng, first_pass, incremental
-                )
+                previous = None if first_pass else self._optimizer
+                epochs = 1 if incremental else None
+                optimizer = train_stochastic(self, net, data, y, rng, progress, previous, epochs)
             if not np.isfinite(net.params).all():
                 raise ValueError(
                     "Solver produced non-finite parameter weights. The input data may "
@@ -237,120 +241,8 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             )
         return fitted.copy()
 
-    def _train_lbfgs(self, net, data, first_pass):
-        result, curve = fit_lbfgs(
-            net, data, self.alpha, self.max_iter, self.max_fun, self.tol, self.verbose
-        )
-        progress = Progress() if first_pass else copy.deepcopy(self._progress)
-        progress.loss_curve.extend(curve)
-        progress.n_iter = min(result.nit, self.max_iter)
-        progress.loss = float(result.fun)
-        if result.status != 0:
-            progress.unconverged = (
-                f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase max_iter or "
-                "max_fun, or scale the data."
-            )
-        return progress, None
-
-    def _train_stochastic(self, net, X, Y, y, sample_weight, rng, first_pass, incremental):
-        progress = self._start_progress(first_pass)
-        optimizer = self._start_optimizer(net, first_pass)
-        data, validate = self._split_validation(X, Y, y, sample_weight, rng)
-        settings = StochasticSettings(
-            batch_size=self._batch_size(data[0].shape[0]),
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            alpha=self.alpha,
-            verbose=bool(self.verbose),
-        )
-        ending = fit_stochastic(
-            net, optimizer, data, rng, settings, progress, validate, 1 if incremental else None
-        )
-        if ending == "max_iter":
-            progress.unconverged = (
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet."
-            )
-        return progress, optimizer
-
-    def _start_progress(self, first_pass):
-        progress = Progress() if first_pass else copy.deepcopy(self._progress)
-        if self.early_stopping:
-            if progress.validation_scores is None:
-                progress.validation_scores = []
-                progress.best_validation_score = -np.inf
-            progress.best_loss = None
-        elif progress.best_loss is None:
-            progress.best_loss = np.inf
-        return progress
-
-    def _start_optimizer(self, net, first_pass):
-        if self.solver == "sgd":
-            optimizer = SGD(
-                net.n_params,
-                net.dtype,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-            )
-        else:
-            optimizer = Adam(
-                net.n_params,
-                net.dtype,
-                self.learning_rate_init,
-                self.beta_1,
-                self.beta_2,
-                self.epsilon,
-            )
-        previous = getattr(self, "_optimizer", None)
-        if first_pass or type(previous) is not type(optimizer):
-            return optimizer
-        return optimizer.resume(previous)
-
-    def _split_validation(self, X, Y, y, sample_weight, rng):
-        """Hold out ``validation_fraction`` for early stopping; else train on all."""
-        if not self.early_stopping:
-            return (X, Y, sample_weight), None
-        if self.validation_fraction == 0:
-            raise ValueError("early_stopping=True needs validation_fraction > 0.")
-        train, val = train_test_split(
-            np.arange(X.shape[0]),
-            test_size=self.validation_fraction,
-            random_state=rng,
-            stratify=self._stratify_by(y),
-        )
-        if len(val) < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        X_val, y_val = _safe_indexing(X, val), _safe_indexing(y, val)
-        sw_val = None if sample_weight is None else sample_weight[val]
-
-        def validate(net):
-            return self._score_outputs(y_val, net.predict(X_val), sw_val)
-
-        sw_train = None if sample_weight is None else sample_weight[train]
-        return (_safe_indexing(X, train), Y[train], sw_train), validate
-
     def _stratify_by(self, y):
         return None
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                f"Got batch_size={self.batch_size} larger than the {n_samples} "
-                "training samples; it is clipped to the sample size.",
-                stacklevel=4,
-            )
-        return min(self.batch_size, n_samples)
 
     def _commit(self, net, progress, optimizer):
         self._network = net

@@ -397,3 +397,12 @@ def test_fast_predict_path_agrees_with_full_validation(Estimator):
         model.predict(bad)
     with pytest.raises(ValueError, match="X has 3 features"):
         model.predict(np.ones((1, 3)))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_batch_size_larger_than_the_data_is_clipped_with_a_warning():
+    X, y = sine_data(n=20)
+    reg = BackpropRegressor(hidden_layer_sizes=(2,), batch_size=50, max_iter=1)
+    with pytest.warns(UserWarning, match="batch_size=50 larger than the 20") as record:
+        reg.fit(X, y)
+    assert any(r.filename == __file__ for r in record)

@@ -1,0 +1,128 @@
+"""From an estimator's parameters to the core's solvers, and back to its records.
+
+The estimators decide *what* to train (validated data, encoded targets, the
+network); these functions set up *how*: the optimizer and its carried-over
+state, the stopping record, the batch size and the early-stopping split.
+"""
+
+import copy
+import warnings
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import _safe_indexing
+
+from ._core import SGD, Adam, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+
+
+def resume_progress(previous, early_stopping):
+    """A copy of the previous fit's record (or a new one), ready for this fit."""
+    progress = Progress() if previous is None else copy.deepcopy(previous)
+    if early_stopping:
+        if progress.validation_scores is None:
+            progress.validation_scores = []
+            progress.best_validation_score = -np.inf
+        progress.best_loss = None
+    elif progress.best_loss is None:
+        progress.best_loss = np.inf
+    return progress
+
+
+def train_lbfgs(est, net, data, progress):
+    """Full-batch L-BFGS; records the curve and why it stopped short, if it did."""
+    result, curve = fit_lbfgs(
+        net, data, est.alpha, est.max_iter, est.max_fun, est.tol, est.verbose
+    )
+    progress.loss_curve.extend(curve)
+    progress.n_iter = min(result.nit, est.max_iter)
+    progress.loss = float(result.fun)
+    if result.status != 0:
+        progress.unconverged = (
+            f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase max_iter or "
+            "max_fun, or scale the data."
+        )
+    return None
+
+
+def train_stochastic(est, net, data, y, rng, progress, previous, epochs=None):
+    """Minibatch SGD or Adam, continuing ``previous`` optimizer's state if given."""
+    optimizer = make_optimizer(est, net, previous)
+    data, validate = hold_out_validation(est, data, y, rng)
+    settings = StochasticSettings(
+        batch_size=batch_size(est.batch_size, data[0].shape[0]),
+        max_iter=est.max_iter,
+        shuffle=est.shuffle,
+        tol=est.tol,
+        n_iter_no_change=est.n_iter_no_change,
+        alpha=est.alpha,
+        verbose=bool(est.verbose),
+    )
+    ending = fit_stochastic(net, optimizer, data, rng, settings, progress, validate, epochs)
+    if ending == "max_iter":
+        progress.unconverged = (
+            f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
+            "and the optimization hasn't converged yet."
+        )
+    return optimizer
+
+
+def make_optimizer(est, net, previous):
+    """The estimator's optimizer, carrying ``previous``'s state when it is the same kind."""
+    if est.solver == "sgd":
+        optimizer = SGD(
+            net.n_params,
+            net.dtype,
+            est.learning_rate_init,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+    else:
+        optimizer = Adam(
+            net.n_params, net.dtype, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon
+        )
+    if type(previous) is not type(optimizer):
+        return optimizer
+    return optimizer.resume(previous)
+
+
+def hold_out_validation(est, data, y, rng):
+    """Split off ``validation_fraction`` for early stopping, with a scoring function."""
+    if not est.early_stopping:
+        return data, None
+    if est.validation_fraction == 0:
+        raise ValueError("early_stopping=True needs validation_fraction > 0.")
+    X, Y, sample_weight = data
+    train, val = train_test_split(
+        np.arange(X.shape[0]),
+        test_size=est.validation_fraction,
+        random_state=rng,
+        stratify=est._stratify_by(y),
+    )
+    if len(val) < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    X_val, y_val = _safe_indexing(X, val), _safe_indexing(y, val)
+    sw_val = None if sample_weight is None else sample_weight[val]
+
+    def validate(net):
+        return est._score_outputs(y_val, net.predict(X_val), sw_val)
+
+    sw_train = None if sample_weight is None else sample_weight[train]
+    return (_safe_indexing(X, train), Y[train], sw_train), validate
+
+
+def batch_size(requested, n_samples):
+    if requested == "auto":
+        return min(200, n_samples)
+    if requested > n_samples:
+        warnings.warn(
+            f"Got batch_size={requested} larger than the {n_samples} training "
+            "samples; it is clipped to the sample size.",
+            stacklevel=6,
+        )
+    return min(requested, n_samples)
