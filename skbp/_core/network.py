@@ -34,12 +34,14 @@ from .activations import HIDDEN, OUTPUT
 from .losses import LOSSES, output_delta
 
 
-def _matmul_into(a, b, out):
-    if sp.issparse(a):
-        out[...] = a @ b
-    else:
-        np.matmul(a, b, out=out)
+def _sparse_matmul(a, b, out):
+    out[...] = a @ b
     return out
+
+
+def _input_matmul(X):
+    """The product to use with the input batch X: BLAS for dense, scipy for sparse."""
+    return _sparse_matmul if sp.issparse(X) else np.matmul
 
 
 class Network:
@@ -138,11 +140,13 @@ class Network:
         """Forward pass into ``ws``: keeps every ``a_k`` and ``z_L``; returns ``y_hat``."""
         rows = ws.rows(X.shape[0])
         last = len(self.coefs) - 1
+        matmul = _input_matmul(X)
         a = X
         for k, (W, b, z) in enumerate(
             zip(self.coefs, self.intercepts, rows.activations, strict=True)
         ):
-            (_matmul_into if k == 0 else np.matmul)(a, W, out=z)
+            matmul(a, W, out=z)
+            matmul = np.matmul
             z += b
             a = self._hidden(z) if k < last else z
         return self._output(a, rows.y_hat)
@@ -153,7 +157,7 @@ class Network:
         delta = rows.deltas[-1]
         for k in range(len(self.coefs) - 1, -1, -1):
             a_prev = X if k == 0 else rows.activations[k - 1]
-            (_matmul_into if k == 0 else np.matmul)(a_prev.T, delta, out=ws.grad_W[k])
+            (_input_matmul(X) if k == 0 else np.matmul)(a_prev.T, delta, out=ws.grad_W[k])
             np.matmul(rows.ones, delta, out=ws.grad_b[k])  # column sums, as one BLAS call
             if k > 0:  # the input layer needs no error of its own
                 delta_prev = np.matmul(delta, self.coefs[k].T, out=rows.deltas[k - 1])

@@ -1,6 +1,6 @@
 """Training loops: minibatch descent split into fit -> epoch -> batch -> step, and L-BFGS.
 
-The loops know nothing of estimators: they move a :class:`Network`'s flat
+The loops know nothing of estimators: they move a :class:`~skbp._core.network.Network`'s flat
 parameter vector downhill and record what happened in a :class:`Progress`.
 Scoring a validation set is the caller's business, passed in as a function.
 """
@@ -176,8 +176,8 @@ class Batches:
         if self._X_buf is None:
             return self._rows(idx)
         m = len(idx)
-        X = np.take(self.X, idx, axis=0, out=self._X_buf[:m], mode="clip")
-        Y = np.take(self.Y, idx, axis=0, out=self._Y_buf[:m], mode="clip")
+        X = self.X.take(idx, axis=0, out=self._X_buf[:m], mode="clip")
+        Y = self.Y.take(idx, axis=0, out=self._Y_buf[:m], mode="clip")
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         return X, Y, sw
 
