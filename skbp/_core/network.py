@@ -93,10 +93,12 @@ class Network:
         self._errors = LOSSES[self.loss][1]
 
     # Rebuilt by _bind_views, so never pickled.
-    _TRANSIENT = ("coefs", "intercepts", "_workspace", "_hidden", "_hidden_backward", "_output")
+    _TRANSIENT = frozenset(
+        ("coefs", "intercepts", "_workspace", "_hidden", "_hidden_backward", "_output", "_errors")
+    )
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in (*self._TRANSIENT, "_errors")}
+        return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -140,13 +142,11 @@ class Network:
         """Forward pass into ``ws``: keeps every ``a_k`` and ``z_L``; returns ``y_hat``."""
         rows = ws.rows(X.shape[0])
         last = len(self.coefs) - 1
-        matmul = _input_matmul(X)
         a = X
         for k, (W, b, z) in enumerate(
             zip(self.coefs, self.intercepts, rows.activations, strict=True)
         ):
-            matmul(a, W, out=z)
-            matmul = np.matmul
+            (_input_matmul(X) if k == 0 else np.matmul)(a, W, out=z)
             z += b
             a = self._hidden(z) if k < last else z
         return self._output(a, rows.y_hat)
