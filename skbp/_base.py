@@ -232,12 +232,12 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             net = Network(sizes, self.activation, self._loss_name(), X.dtype)
             return net.initialize(rng)
         fitted = self._network
-        if list(fitted.layer_sizes) != sizes or fitted.activation != self.activation:
+        was = (list(fitted.layer_sizes), fitted.activation, fitted.loss)
+        now = (sizes, self.activation, self._loss_name())
+        if was != now:
             raise ValueError(
-                f"Cannot continue training a network of layer sizes "
-                f"{list(fitted.layer_sizes)} with {fitted.activation!r} units as one of "
-                f"{sizes} with {self.activation!r} units; set warm_start=False to "
-                "train a new network."
+                "Cannot continue training a network of (layer sizes, activation, loss) "
+                f"{was} as one of {now}; set warm_start=False to train a new network."
             )
         return fitted.copy()
 

@@ -406,3 +406,11 @@ def test_batch_size_larger_than_the_data_is_clipped_with_a_warning():
     with pytest.warns(UserWarning, match="batch_size=50 larger than the 20") as record:
         reg.fit(X, y)
     assert any(r.filename == __file__ for r in record)
+
+
+def test_warm_start_with_another_loss_is_refused():
+    X, y = sine_data(n=40)
+    reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", warm_start=True)
+    reg.fit(X, np.abs(y))
+    with pytest.raises(ValueError, match="'poisson'"):
+        reg.set_params(loss="poisson").fit(X, np.abs(y))
