@@ -265,15 +265,15 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     # -- predicting ----------------------------------------------------------
 
-    def _forward(self, X):
-        """Validated forward pass: network outputs for every row of X."""
+    def _forward(self, X, logits=False):
+        """Validated forward pass: network outputs (or their ``z``) for every row of X."""
         if not hasattr(self, "_network"):
             check_is_fitted(self)  # raises NotFittedError
         if not self._is_plain_valid_array(X):
             X = validate_data(
                 self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
             )
-        return self._network.predict(X)
+        return self._network.logits(X) if logits else self._network.predict(X)
 
     def _is_plain_valid_array(self, X):
         """Whether X needs no validation: what validate_data would return unchanged.

@@ -202,6 +202,25 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return np.ones_like(y_hat)
         return y_hat
 
+    def decision_function(self, X):
+        """Output pre-activations (logits) for X: the scores the classes are ranked by.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For a binary model, the log-odds of ``classes_[1]`` (positive means
+            it is predicted); otherwise one logit per class or label, whose
+            softmax (multiclass) or logistic function (multilabel) is
+            :meth:`predict_proba`.
+        """
+        z = self._forward(X, logits=True)
+        return z.ravel() if self._kind in ("binary", "one-class") else z
+
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 

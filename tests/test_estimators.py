@@ -414,3 +414,28 @@ def test_warm_start_with_another_loss_is_refused():
     reg.fit(X, np.abs(y))
     with pytest.raises(ValueError, match="'poisson'"):
         reg.set_params(loss="poisson").fit(X, np.abs(y))
+
+
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_decision_function_gives_the_logits_behind_predict(target):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 3))
+    y = {
+        "binary": (X[:, 0] > 0).astype(int),
+        "multiclass": np.digitize(X[:, 0], [-0.5, 0.5]),
+        "multilabel": (X > 0).astype(int),
+    }[target]
+    clf = BackpropClassifier(hidden_layer_sizes=(8,), solver="lbfgs", random_state=0).fit(X, y)
+    scores = clf.decision_function(X)
+    proba = clf.predict_proba(X)
+    if target == "binary":
+        assert scores.shape == (90,)
+        np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba[:, 1])
+        np.testing.assert_array_equal(clf.predict(X), clf.classes_[(scores > 0).astype(int)])
+    elif target == "multiclass":
+        softmax = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(softmax, proba)
+        np.testing.assert_array_equal(clf.predict(X), clf.classes_[scores.argmax(axis=1)])
+    else:
+        np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba)
+        np.testing.assert_array_equal(clf.predict(X), (scores > 0).astype(int))

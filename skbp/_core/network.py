@@ -122,15 +122,20 @@ class Network:
             b[...] = rng.uniform(-bound, bound, b.shape)
         return self
 
-    def predict(self, X):
-        """Forward pass without buffers: the output ``y_hat`` for every row of X."""
+    def logits(self, X):
+        """Forward pass without buffers, up to the output pre-activation ``z_L``."""
         last = len(self.coefs) - 1
         a = X
         for k, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
             z = a @ W
             z += b
             a = self._hidden(z) if k < last else z
-        return self._output(a, a)
+        return a
+
+    def predict(self, X):
+        """The output ``y_hat = g(z_L)`` for every row of X."""
+        z = self.logits(X)
+        return self._output(z, z)
 
     def workspace(self, n_rows):
         """Buffers for batches of up to ``n_rows`` rows, kept between calls."""
