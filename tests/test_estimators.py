@@ -439,3 +439,21 @@ def test_decision_function_gives_the_logits_behind_predict(target):
     else:
         np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba)
         np.testing.assert_array_equal(clf.predict(X), (scores > 0).astype(int))
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_copied_model_warm_starts_like_the_original(how):
+    import copy
+
+    X, y = sine_data(n=60)
+    params = dict(hidden_layer_sizes=(6,), max_iter=3, warm_start=True, shuffle=False)
+    reg = BackpropRegressor(**params, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, y)
+    twin = pickle.loads(pickle.dumps(reg)) if how == "pickle" else copy.deepcopy(reg)
+    assert np.shares_memory(twin.coefs_[0], twin._network.params)
+    for model in (reg, twin):
+        with pytest.warns(ConvergenceWarning):
+            model.fit(X, y)
+    np.testing.assert_array_equal(twin.coefs_[0], reg.coefs_[0])
+    assert twin.loss_curve_ == reg.loss_curve_
