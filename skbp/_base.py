@@ -85,7 +85,6 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
     }
 
-    @abstractmethod
     def __init__(
         self,
         hidden_layer_sizes=(100,),

@@ -1,0 +1,35 @@
+"""Switching from scikit-learn's MLP is changing one class name."""
+
+import inspect
+
+import numpy as np
+import pytest
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+from skbp import BackpropClassifier, BackpropRegressor
+
+PAIRS = [(BackpropClassifier, MLPClassifier), (BackpropRegressor, MLPRegressor)]
+
+
+@pytest.mark.parametrize(("ours", "theirs"), PAIRS)
+def test_same_constructor_signature(ours, theirs):
+    assert inspect.signature(ours.__init__) == inspect.signature(theirs.__init__)
+    assert ours().get_params() == theirs().get_params()
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize(("ours", "theirs"), PAIRS)
+def test_every_fitted_attribute_of_the_mlp_exists(ours, theirs, solver, early_stopping):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    params = dict(hidden_layer_sizes=(4,), solver=solver, early_stopping=early_stopping)
+    params.update(max_iter=5, random_state=0)
+    fitted_ours = ours(**params).fit(X, y)
+    fitted_theirs = theirs(**params).fit(X, y)
+    public = {name for name in vars(fitted_theirs) if name.endswith("_") and name[0] != "_"}
+    assert public <= set(vars(fitted_ours))
+    for name in ("n_layers_", "n_outputs_", "out_activation_", "n_iter_", "t_"):
+        assert getattr(fitted_ours, name) == getattr(fitted_theirs, name)
