@@ -15,9 +15,12 @@ tanh       tanh(z)                 1 - a**2
 relu       max(z, 0)               1 if a > 0 else 0
 =========  ======================  ==========================
 
-Forward functions overwrite their argument; backward functions overwrite
-``delta`` and may use ``scratch`` (same shape) so that training allocates
-nothing per batch.
+Forward functions overwrite ``z`` with ``a``; backward functions overwrite
+``delta``. Both get the layer's ``cache``, a buffer of ``z``'s shape that
+the forward pass may fill with what its backward pass needs (relu keeps its
+0/1 step there) and that the others use as scratch space, so training
+allocates nothing per batch. Outside training (``cache=None``) forward
+functions need no buffer.
 
 Output activations are the inverse links of the losses in
 :mod:`skbp._core.losses`. Their derivatives are never needed on their own:
@@ -29,44 +32,48 @@ import numpy as np
 from scipy.special import expit
 
 
-def identity(z):
+def identity(z, cache=None):
     return z
 
 
-def identity_backward(a, delta, scratch):
+def identity_backward(a, delta, cache):
     return delta
 
 
-def logistic(z):
+def logistic(z, cache=None):
     return expit(z, out=z)
 
 
-def logistic_backward(a, delta, scratch):
-    np.subtract(1.0, a, out=scratch)
-    scratch *= a
-    delta *= scratch
+def logistic_backward(a, delta, cache):
+    np.subtract(1.0, a, out=cache)
+    cache *= a
+    delta *= cache
     return delta
 
 
-def tanh(z):
+def tanh(z, cache=None):
     return np.tanh(z, out=z)
 
 
-def tanh_backward(a, delta, scratch):
-    np.square(a, out=scratch)
-    np.subtract(1.0, scratch, out=scratch)
-    delta *= scratch
+def tanh_backward(a, delta, cache):
+    np.square(a, out=cache)
+    np.subtract(1.0, cache, out=cache)
+    delta *= cache
     return delta
 
 
-def relu(z):
-    return np.maximum(z, 0.0, out=z)
+def relu(z, cache=None):
+    if cache is None:
+        return np.maximum(z, 0.0, out=z)
+    # Keep the step f'(z) = [z > 0] (taking f'(0) = 0) as 0.0/1.0 for the
+    # backward pass; z * step is then max(z, 0), and cheaper than np.maximum.
+    np.greater(z, 0.0, out=cache)
+    z *= cache
+    return z
 
 
-def relu_backward(a, delta, scratch):
-    # f'(z) is the 0/1 step [a > 0] (taking f'(0) = 0), written as floats.
-    np.greater(a, 0.0, out=scratch)
-    delta *= scratch
+def relu_backward(a, delta, cache):
+    delta *= cache  # the step kept by relu()
     return delta
 
 

@@ -153,7 +153,7 @@ class Network:
         ):
             (_input_matmul(X) if k == 0 else np.matmul)(a, W, out=z)
             z += b
-            a = self._hidden(z) if k < last else z
+            a = self._hidden(z, rows.cache[k]) if k < last else z
         return self._output(a, rows.y_hat)
 
     def backward(self, X, ws):
@@ -166,7 +166,7 @@ class Network:
             np.matmul(rows.ones, delta, out=ws.grad_b[k])  # column sums, as one BLAS call
             if k > 0:  # the input layer needs no error of its own
                 delta_prev = np.matmul(delta, self.coefs[k].T, out=rows.deltas[k - 1])
-                delta = self._hidden_backward(a_prev, delta_prev, rows.scratch[k - 1])
+                delta = self._hidden_backward(a_prev, delta_prev, rows.cache[k - 1])
         return ws.grad
 
     def loss_and_gradient(self, X, Y, sample_weight, alpha, ws):
@@ -210,7 +210,7 @@ class Workspace:
         self.activations = [np.empty((n_rows, w), net.dtype) for w in self.widths]
         self.deltas = [np.empty((n_rows, w), net.dtype) for w in self.widths]
         self.y_hat = np.empty((n_rows, self.widths[-1]), net.dtype)
-        self.scratch = np.empty(n_rows * max(self.widths), net.dtype)
+        self.cache = [np.empty((n_rows, w), net.dtype) for w in self.widths[:-1]]
         self.grad = np.zeros(net.n_params, net.dtype)
         self.grad_W, self.grad_b = net.unflatten(self.grad)
         self.penalty = np.empty(net.n_weights, net.dtype)
@@ -226,7 +226,7 @@ class Workspace:
                 activations=[a[:n] for a in self.activations],
                 deltas=[d[:n] for d in self.deltas],
                 y_hat=self.y_hat[:n],
-                scratch=[self.scratch[: n * w].reshape(n, w) for w in self.widths[:-1]],
+                cache=[c[:n] for c in self.cache],
                 ones=self.ones[:n],
             )
         return views
@@ -236,5 +236,5 @@ class RowViews(NamedTuple):
     activations: list
     deltas: list
     y_hat: np.ndarray
-    scratch: list
+    cache: list  # per hidden layer: what its backward pass needs, or scratch
     ones: np.ndarray
