@@ -80,6 +80,15 @@ class Adam:
         v <- beta_2 v + (1 - beta_2) g**2
         eta_t = eta sqrt(1 - beta_2**t) / (1 - beta_1**t)
         w <- w - eta_t m / (sqrt(v) + epsilon)
+
+    The moments are stored divided by ``1 - beta``, ``M = m / (1 - beta_1)``
+    and ``V = v / (1 - beta_2)``, which turns each update into one multiply
+    and one add (``M <- beta_1 M + g``); the constants move into the step::
+
+        w <- w - [eta_t (1 - beta_1) / sqrt(1 - beta_2)] M / (sqrt(V) + epsilon / sqrt(1 - beta_2))
+
+    The same arithmetic as the textbook form, in ten passes over the
+    parameter vector instead of twelve.
     """
 
     def __init__(
@@ -105,20 +114,19 @@ class Adam:
         self.t += 1
         s = self._scratch
         self.m *= self.beta_1
-        self.m += np.multiply(grad, 1.0 - self.beta_1, out=s)
+        self.m += grad
         self.v *= self.beta_2
-        np.square(grad, out=s)
-        s *= 1.0 - self.beta_2
-        self.v += s
+        self.v += np.square(grad, out=s)
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1.0 - self.beta_2**self.t)
             / (1.0 - self.beta_1**self.t)
         )
+        root = np.sqrt(1.0 - self.beta_2)
         np.sqrt(self.v, out=s)
-        s += self.epsilon
+        s += self.epsilon / root
         np.divide(self.m, s, out=s)
-        s *= self.learning_rate
+        s *= self.learning_rate * (1.0 - self.beta_1) / root
         params -= s
 
     def end_epoch(self, n_samples_seen):
