@@ -171,3 +171,31 @@ def test_fit_lbfgs_reaches_a_small_gradient():
     loss = net.loss_and_gradient(X, Y, None, 1e-4, ws)
     assert loss == pytest.approx(result.fun)
     assert np.abs(ws.grad).max() < 1e-3 * initial_gradient
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_an_epoch_allocates_no_batch_sized_arrays(shuffle):
+    """After the first epoch, training reuses its buffers: per batch it allocates
+    only arrays of batch x outputs (the loss terms), never batch x width.
+
+    numpy's ufunc iterator may still take its own fixed-size buffer (8192
+    elements, 64 KiB) for broadcasting operations such as the bias addition.
+    """
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2048, 64))
+    Y = np.eye(3)[rng.randint(0, 3, size=2048)]
+    net = Network((64, 512, 256, 3), "relu", "log_loss").initialize(rng)
+    optimizer = Adam(net.n_params, net.dtype)
+    batches = Batches((X, Y, None), 128, shuffle)
+    ws = net.workspace(128)
+    from skbp._core.training import run_epoch
+
+    run_epoch(net, optimizer, batches, rng, 1e-4, ws)
+    tracemalloc.start()
+    run_epoch(net, optimizer, batches, rng, 1e-4, ws)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    one_hidden_buffer = 128 * 512 * 8  # 512 KiB
+    assert peak < one_hidden_buffer / 4
