@@ -51,6 +51,25 @@ def _is_numeric(X):
     return True
 
 
+class _LiveLayers(list):
+    """Per-layer views into the flat parameter vector; item assignment copies in.
+
+    ``est.coefs_[0] = W`` (or ``est.coefs_ = [...]``) therefore changes the
+    model itself, as with scikit-learn's lists, and the shapes must match.
+    """
+
+    def __setitem__(self, index, value):
+        views = self[index] if isinstance(index, slice) else [self[index]]
+        values = list(value) if isinstance(index, slice) else [value]
+        if len(values) != len(views):
+            raise ValueError(f"Expected {len(views)} arrays, got {len(values)}.")
+        for view, new in zip(views, values, strict=True):
+            new = np.asarray(new)
+            if new.shape != view.shape:
+                raise ValueError(f"Expected an array of shape {view.shape}, got {new.shape}.")
+            view[...] = new
+
+
 class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     """Base class of the backpropagation estimators; use a subclass."""
 
@@ -247,7 +266,6 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         self._network = net
         self._progress = progress
         self._optimizer = optimizer
-        self.coefs_, self.intercepts_ = net.coefs, net.intercepts
         self.n_layers_ = len(net.layer_sizes)
         self.n_outputs_ = net.layer_sizes[-1]
         self.out_activation_ = net.output_activation
@@ -291,18 +309,32 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             and np.isfinite(np.add.reduce(X, axis=None))  # inf or nan: take the slow path
         )
 
-    # -- pickling: the per-layer views are rebuilt from the flat vector ------
+    # -- the parameters, as scikit-learn's per-layer lists ---------------------
+    # Both are live views into the network's one flat parameter vector, which
+    # stays the only copy: pickling, warm starts and partial_fit all see edits.
 
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        state.pop("coefs_", None)
-        state.pop("intercepts_", None)
-        return state
+    @property
+    def coefs_(self):
+        return _LiveLayers(self._fitted_network().coefs)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "_network" in self.__dict__:
-            self.coefs_, self.intercepts_ = self._network.coefs, self._network.intercepts
+    @coefs_.setter
+    def coefs_(self, arrays):
+        self.coefs_[:] = arrays
+
+    @property
+    def intercepts_(self):
+        return _LiveLayers(self._fitted_network().intercepts)
+
+    @intercepts_.setter
+    def intercepts_(self, arrays):
+        self.intercepts_[:] = arrays
+
+    def _fitted_network(self):
+        if "_network" not in self.__dict__:
+            raise AttributeError(
+                f"This {type(self).__name__} has no coefs_ or intercepts_ before it is fitted."
+            )
+        return self._network
 
     def _check_partial_fit(self):
         if self.solver not in STOCHASTIC_SOLVERS:

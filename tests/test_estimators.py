@@ -457,3 +457,17 @@ def test_copied_model_warm_starts_like_the_original(how):
             model.fit(X, y)
     np.testing.assert_array_equal(twin.coefs_[0], reg.coefs_[0])
     assert twin.loss_curve_ == reg.loss_curve_
+
+
+def test_editing_coefs_changes_the_model_for_good():
+    X, y = sine_data(n=30)
+    reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", random_state=0).fit(X, y)
+    reg.intercepts_[1] = np.array([7.0])
+    reg.coefs_[1] = np.zeros((4, 1))
+    np.testing.assert_allclose(reg.predict(X[:2]), 7.0)
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(reg)).predict(X[:2]), 7.0)
+    reg.coefs_ = [np.ones_like(W) for W in reg.coefs_]
+    np.testing.assert_array_equal(reg.coefs_[0], 1.0)
+    with pytest.raises(ValueError, match=r"shape \(1, 4\), got \(3, 3\)"):
+        reg.coefs_[0] = np.zeros((3, 3))
+    assert not hasattr(BackpropRegressor(), "coefs_")
