@@ -199,3 +199,27 @@ def test_an_epoch_allocates_no_batch_sized_arrays(shuffle):
     tracemalloc.stop()
     one_hidden_buffer = 128 * 512 * 8  # 512 KiB
     assert peak < one_hidden_buffer / 4
+
+
+def test_lbfgs_lets_go_of_its_data_sized_buffers():
+    X, Y = regression_problem()
+    net = Network((2, 8, 1), "tanh", "squared_error").initialize(np.random.RandomState(0))
+    fit_lbfgs(net, (X, Y, None), 1e-4, 5, 100, 1e-6)
+    assert net._workspace is None
+
+
+def test_batches_of_zero_weight_are_skipped():
+    X, Y = regression_problem(n=40)
+    sw = np.r_[np.zeros(20), np.ones(20)]
+    nets = [Network((2, 4, 1), "tanh", "squared_error") for _ in range(2)]
+    for net, data in zip(nets, [(X, Y, sw), (X[20:], Y[20:], None)], strict=True):
+        net.initialize(np.random.RandomState(0))
+        fit_stochastic(
+            net,
+            Adam(net.n_params, net.dtype, 0.01),
+            data,
+            np.random.RandomState(0),
+            settings(batch_size=10, max_iter=3, shuffle=False),
+            Progress(),
+        )
+    np.testing.assert_array_equal(nets[0].params, nets[1].params)

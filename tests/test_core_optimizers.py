@@ -110,3 +110,19 @@ def test_steps_keep_float32(make):
     w = np.ones(4, np.float32)
     make(4).step(w, np.full(4, 0.5, np.float32))
     assert w.dtype == np.float32
+
+
+def test_adam_resumed_with_other_betas_continues_the_textbook_moments():
+    w0, g1, g2 = vectors()
+    first = Adam(w0.size, np.float64, 0.1, beta_1=0.9, beta_2=0.999)
+    w = w0.copy()
+    first.step(w, g1)
+    second = Adam(w0.size, np.float64, 0.1, beta_1=0.5, beta_2=0.99).resume(first)
+    second.step(w, g2)
+    m = 0.5 * (0.1 * g1) + 0.5 * g2  # textbook moments, carried over
+    v = 0.99 * (0.001 * g1**2) + 0.01 * g2**2
+    lr = 0.1 * np.sqrt(1 - 0.99**2) / (1 - 0.5**2)
+    w_first = w0 - 0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * (0.1 * g1) / (
+        np.sqrt(0.001 * g1**2) + 1e-8
+    )
+    np.testing.assert_allclose(w, w_first - lr * m / (np.sqrt(v) + 1e-8), rtol=1e-10)

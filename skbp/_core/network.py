@@ -143,6 +143,10 @@ class Network:
             self._workspace = Workspace(self, n_rows)
         return self._workspace
 
+    def release_workspace(self):
+        """Drop the buffers; the next ``workspace()`` call makes new ones."""
+        self._workspace = None
+
     def forward(self, X, ws):
         """Forward pass into ``ws``: keeps every ``a_k`` and ``z_L``; returns ``y_hat``."""
         rows = ws.rows(X.shape[0])

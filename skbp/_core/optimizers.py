@@ -136,9 +136,9 @@ class Adam:
         return True
 
     def resume(self, previous):
-        """Carry ``previous``'s moments and step count."""
-        self.m[:] = previous.m
-        self.v[:] = previous.v
+        """Carry ``previous``'s moments and step count (rescaled if the betas changed)."""
+        np.multiply(previous.m, (1.0 - previous.beta_1) / (1.0 - self.beta_1), out=self.m)
+        np.multiply(previous.v, (1.0 - previous.beta_2) / (1.0 - self.beta_2), out=self.v)
         self.t = previous.t
         self.learning_rate = previous.learning_rate
         return self

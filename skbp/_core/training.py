@@ -125,11 +125,12 @@ def run_epoch(net, optimizer, batches, rng, alpha, ws):
     """One pass over the data; returns the sample-weighted mean of the batch losses."""
     total_loss = total_weight = 0.0
     for X, Y, sample_weight in batches.epoch(rng):
-        loss = step(net, optimizer, X, Y, sample_weight, alpha, ws)
         weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-        total_loss += loss * weight
+        if weight == 0:
+            continue  # a batch of zero-weight samples has nothing to teach
+        total_loss += step(net, optimizer, X, Y, sample_weight, alpha, ws) * weight
         total_weight += weight
-    return total_loss / total_weight
+    return total_loss / total_weight if total_weight else 0.0
 
 
 def step(net, optimizer, X, Y, sample_weight, alpha, ws):
@@ -210,4 +211,5 @@ def fit_lbfgs(net, data, alpha, max_iter, max_fun, tol, verbose=False):
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
     net.params[:] = result.x
+    net.release_workspace()  # sized for the whole data set: not worth keeping
     return result, loss_curve
