@@ -30,14 +30,19 @@ def _rollback_on_error(estimator):
     """Restore the estimator's attributes if the body raises.
 
     Fitting replaces attributes rather than mutating them, so a shallow
-    snapshot is enough to undo a failed fit completely.
+    snapshot is enough to undo a failed fit completely; a RandomState passed
+    as ``random_state`` is rewound too, since fitting draws from it.
     """
     snapshot = estimator.__dict__.copy()
+    rng = estimator.random_state
+    rng_state = rng.get_state() if isinstance(rng, np.random.RandomState) else None
     try:
         yield
     except BaseException:
         estimator.__dict__.clear()
         estimator.__dict__.update(snapshot)
+        if rng_state is not None:
+            rng.set_state(rng_state)
         raise
 
 

@@ -22,8 +22,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     parameters, defaults and fitted attributes. Binary and multilabel
     problems use logistic outputs with binary cross-entropy, multiclass
     problems softmax outputs with categorical cross-entropy. Labels may be
-    of any kind (ints, strings, a pandas Categorical) and are returned as
-    given.
+    of any kind (ints, strings, a pandas Categorical); predictions are
+    labels from ``classes_``, of the dtype scikit-learn gives them.
 
     Parameters
     ----------"""
@@ -162,10 +162,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         Returns
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For a binary model, the log-odds of ``classes_[1]`` (positive means
-            it is predicted); otherwise one logit per class or label, whose
-            softmax (multiclass) or logistic function (multilabel) is
-            :meth:`predict_proba`.
+            For a binary model, the log-odds of ``classes_[1]`` (positive
+            means it is the likelier class); otherwise one logit per class or
+            label, whose softmax (multiclass) or logistic function
+            (multilabel) is :meth:`predict_proba`.
         """
         z = self._forward(X, logits=True)
         return z.ravel() if self._kind in ("binary", "one-class") else z
@@ -199,7 +199,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return self.classes_[(y_hat[:, 0] > 0.5).astype(np.intp)]
         if self._kind == "one-class":
             return np.repeat(self.classes_, len(y_hat))
-        return (y_hat > 0.5).astype(int)
+        labels = (y_hat > 0.5).astype(int)
+        return sp.csr_matrix(labels) if self._sparse_labels else labels
 
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
@@ -212,7 +213,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             )
         if first_pass:
             self._fit_classes(y, kind, classes, incremental)
-        self._check_labels(y, kind, None if first_pass else classes)
+        self._check_labels(y, kind, None if first_pass else classes, incremental)
         return self._one_hot(y, dtype)
 
     def _fit_classes(self, y, kind, classes, incremental):
@@ -221,6 +222,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 raise ValueError(f"classes has {len(classes)} labels, y has {y.shape[1]}.")
             self.classes_ = np.arange(y.shape[1])
             self._kind = kind
+            self._sparse_labels = sp.issparse(y)  # predict in the same format
             return
         if incremental and classes is None:
             raise ValueError(
@@ -231,7 +233,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         n_classes = len(self.classes_)
         self._kind = "multiclass" if n_classes > 2 else ("binary", "one-class")[n_classes < 2]
 
-    def _check_labels(self, y, kind, classes):
+    def _check_labels(self, y, kind, classes, incremental):
         if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={np.unique(classes)} differs from the classes_ of the "
@@ -247,10 +249,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if len(unseen):
-            raise ValueError(
-                f"y has classes {unseen} not in classes_ {self.classes_}; "
-                "pass every class to the first partial_fit call."
+            remedy = (
+                "pass every class to the first partial_fit call"
+                if incremental
+                else "set warm_start=False to train a new model on them"
             )
+            raise ValueError(f"y has classes {unseen} not in classes_ {self.classes_}; {remedy}.")
 
     def _one_hot(self, y, dtype):
         """Targets for the output units: indicator columns in ``classes_`` order."""
@@ -272,10 +276,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
 
     def _stratify_by(self, y):
-        if np.ndim(y) != 1:
-            return None
-        _, counts = np.unique(y, return_counts=True)
-        return y if counts.min() >= 2 else None
+        return y if np.ndim(y) == 1 else None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

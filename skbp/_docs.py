@@ -119,8 +119,9 @@ ATTRIBUTES = """
 
     coefs_ : list of ndarray
         ``coefs_[i]`` is the weight matrix between layers i and i + 1. These
-        are views into one flat parameter vector: editing them in place
-        changes the model.
+        are views into one flat parameter vector: editing them in place, or
+        assigning a new array of the same shape to an entry, changes the
+        model.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` is the bias vector of layer i + 1 (views, as

@@ -99,7 +99,7 @@ def hold_out_validation(est, data, y, rng):
         np.arange(X.shape[0]),
         test_size=est.validation_fraction,
         random_state=rng,
-        stratify=est._stratify_by(y),
+        stratify=_stratification(est._stratify_by(y), est.validation_fraction),
     )
     if len(val) < 2:
         raise ValueError(
@@ -114,6 +114,20 @@ def hold_out_validation(est, data, y, rng):
 
     sw_train = None if sample_weight is None else sample_weight[train]
     return (_safe_indexing(X, train), Y[train], sw_train), validate
+
+
+def _stratification(labels, validation_fraction):
+    """``labels`` if a stratified split is possible (else None: split at random).
+
+    Each class needs two samples, and each side of the split room for every class.
+    """
+    if labels is None:
+        return None
+    n_val = int(np.ceil(validation_fraction * len(labels)))
+    _, counts = np.unique(labels, return_counts=True)
+    if counts.min() < 2 or min(n_val, len(labels) - n_val) < len(counts):
+        return None
+    return labels
 
 
 def batch_size(requested, n_samples):

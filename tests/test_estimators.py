@@ -471,3 +471,50 @@ def test_editing_coefs_changes_the_model_for_good():
     with pytest.raises(ValueError, match=r"shape \(1, 4\), got \(3, 3\)"):
         reg.coefs_[0] = np.zeros((3, 3))
     assert not hasattr(BackpropRegressor(), "coefs_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_with_more_classes_than_a_stratified_split_allows():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    y = np.arange(60) % 10  # 6 validation samples cannot hold 10 classes
+    clf = BackpropClassifier(hidden_layer_sizes=(4,), early_stopping=True, max_iter=3)
+    assert len(clf.fit(X, y).validation_scores_) == clf.n_iter_
+
+
+def test_stratification_is_used_when_possible():
+    from skbp._solvers import _stratification
+
+    y = np.repeat([0, 1, 2], 10)
+    assert _stratification(y, 0.2) is y
+    assert _stratification(y, 0.05) is None  # 2 validation samples, 3 classes
+    assert _stratification(np.r_[y, 3], 0.2) is None  # a class of one
+
+
+def test_failed_fit_rewinds_a_random_state_it_was_given():
+    rng = np.random.RandomState(5)
+    before = rng.get_state()[1].copy()
+    X, y = xor_data()
+    clf = BackpropClassifier(random_state=rng, early_stopping=True, validation_fraction=0.01)
+    with pytest.raises(ValueError, match="validation set is too small"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(rng.get_state()[1], before)
+
+
+def test_sparse_multilabel_targets_give_sparse_predictions():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    Y = sp.csr_matrix((X > 0).astype(int))
+    clf = BackpropClassifier(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=20, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, Y)
+    assert sp.issparse(clf.predict(X))
+    assert clf.predict(X).shape == (40, 3)
+
+
+def test_warm_start_with_a_new_class_says_what_to_do():
+    X, y = xor_data()
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="lbfgs", warm_start=True)
+    clf.fit(X, y)
+    with pytest.raises(ValueError, match="set warm_start=False"):
+        clf.fit(X, y + 1)
