@@ -191,18 +191,21 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
                 self.early_stopping and self.solver != "lbfgs",
             )
             data = (X, Y, sample_weight)
-            if self.solver == "lbfgs":
-                optimizer = train_lbfgs(self, net, data, progress)
-            else:
-                previous = None if first_pass else self._optimizer
-                epochs = 1 if incremental else None
-                optimizer = train_stochastic(self, net, data, y, rng, progress, previous, epochs)
-            if not np.isfinite(net.params).all():
-                raise ValueError(
-                    "Solver produced non-finite parameter weights. The input data may "
-                    "contain large values and need to be preprocessed; a smaller "
-                    "learning_rate_init may also help."
-                )
+            with progress.appends_undone_on_error():
+                if self.solver == "lbfgs":
+                    optimizer = train_lbfgs(self, net, data, progress)
+                else:
+                    previous = None if first_pass else self._optimizer
+                    epochs = 1 if incremental else None
+                    optimizer = train_stochastic(
+                        self, net, data, y, rng, progress, previous, epochs
+                    )
+                if not np.isfinite(net.params).all():
+                    raise ValueError(
+                        "Solver produced non-finite parameter weights. The input data may "
+                        "contain large values and need to be preprocessed; a smaller "
+                        "learning_rate_init may also help."
+                    )
             self._commit(net, progress, optimizer)
         if progress.unconverged:
             warnings.warn(progress.unconverged, ConvergenceWarning, stacklevel=4)
@@ -277,10 +280,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = progress.n_iter
         self.t_ = progress.n_samples_seen
         self.loss_ = progress.loss
-        self.loss_curve_ = list(progress.loss_curve)
+        self.loss_curve_ = progress.loss_curve
         self.best_loss_ = None if optimizer is None else progress.best_loss
         scores = progress.validation_scores if optimizer is not None else None
-        self.validation_scores_ = None if scores is None else list(scores)
+        self.validation_scores_ = scores
         self.best_validation_score_ = (
             progress.best_validation_score if scores is not None else None
         )

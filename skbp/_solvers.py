@@ -16,8 +16,12 @@ from ._core import SGD, Adam, Progress, StochasticSettings, fit_lbfgs, fit_stoch
 
 
 def resume_progress(previous, early_stopping):
-    """A copy of the previous fit's record (or a new one), ready for this fit."""
-    progress = Progress() if previous is None else copy.deepcopy(previous)
+    """A copy of the previous fit's record (or a new one), ready for this fit.
+
+    The copy is shallow: its curves are the previous record's lists, appended
+    to in place (see ``Progress.appends_undone_on_error``).
+    """
+    progress = Progress() if previous is None else copy.copy(previous)
     if early_stopping:
         if progress.validation_scores is None:
             progress.validation_scores = []

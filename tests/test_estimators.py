@@ -353,12 +353,16 @@ def test_diverging_fit_raises_and_leaves_the_previous_model():
     reg = BackpropRegressor(
         hidden_layer_sizes=(4,), solver="lbfgs", random_state=0, warm_start=True
     ).fit(X, y)
-    coefs = reg.coefs_[0].copy()
+    coefs, curve = reg.coefs_[0].copy(), list(reg.loss_curve_)
     reg.set_params(solver="sgd", learning_rate_init=1e6, max_iter=5, momentum=0.0)
     with pytest.raises(ValueError, match="non-finite"), np.errstate(all="ignore"):
         reg.fit(X * 1e6, y * 1e6)
     np.testing.assert_array_equal(reg.coefs_[0], coefs)
+    assert reg.loss_curve_ == curve  # the failed run's epochs are taken back
     assert reg.solver == "sgd"
+    with pytest.raises(ValueError, match="non-finite"), np.errstate(all="ignore"):
+        reg.partial_fit(X * 1e6, y * 1e6)
+    assert reg.loss_curve_ == curve
 
 
 def test_convergence_warning_points_at_the_callers_line():

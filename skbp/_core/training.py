@@ -6,6 +6,7 @@ Scoring a validation set is the caller's business, passed in as a function.
 """
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +44,24 @@ class Progress:
     n_samples_seen: int = 0
     loss: float = None
     unconverged: str = None  # why the last run stopped short, if it did
+
+    @contextmanager
+    def appends_undone_on_error(self):
+        """Take back the curve entries added in the body if it raises.
+
+        Continued training shares its lists with the previous record (copying
+        them would cost O(epochs so far) per partial_fit call), so a failed
+        run must remove what it appended.
+        """
+        n_losses = len(self.loss_curve)
+        n_scores = None if self.validation_scores is None else len(self.validation_scores)
+        try:
+            yield self
+        except BaseException:
+            del self.loss_curve[n_losses:]
+            if n_scores is not None:
+                del self.validation_scores[n_scores:]
+            raise
 
     def record_epoch(self, loss, n_samples):
         self.n_iter += 1
