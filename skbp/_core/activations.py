@@ -19,7 +19,7 @@ Forward functions overwrite ``z`` with ``a``; backward functions overwrite
 ``delta``. Both get the layer's ``cache``, a buffer of ``z``'s shape that
 the forward pass may fill with what its backward pass needs (relu keeps its
 0/1 step there) and that the others use as scratch space, so training
-allocates nothing per batch. Outside training (``cache=None``) forward
+allocates no layer-sized array per batch. Outside training (``cache=None``) forward
 functions need no buffer.
 
 Output activations are the inverse links of the losses in

@@ -202,7 +202,7 @@ class Network:
 
 
 class Workspace:
-    """Buffers for batches of up to ``n_rows`` rows, so training allocates nothing per batch.
+    """Buffers for batches of up to ``n_rows`` rows: training allocates no layer-sized arrays.
 
     ``rows(n)`` hands out views of the first ``n`` rows of every per-sample
     buffer; they are cached, since an epoch's batches come in at most two sizes.
