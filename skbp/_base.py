@@ -172,7 +172,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def _score_outputs(self, y_true, y_hat, sample_weight):
-        """Score network outputs ``y_hat`` against ``y_true`` (higher is better)."""
+        """Score finite network outputs ``y_hat`` against ``y_true`` (higher is better)."""
 
     # -- fitting -------------------------------------------------------------
 
@@ -193,7 +193,8 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             data = (X, Y, sample_weight)
             with progress.appends_undone_on_error():
                 if self.solver == "lbfgs":
-                    optimizer = train_lbfgs(self, net, data, progress)
+                    train_lbfgs(self, net, data, progress)
+                    optimizer = None  # L-BFGS keeps no state between fits
                 else:
                     previous = None if first_pass else self._optimizer
                     epochs = 1 if incremental else None
@@ -214,7 +215,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     def _validate_training_data(self, X, y, first_pass):
         dtype = (np.float64, np.float32) if first_pass else self._network.dtype
         try:
-            return validate_data(
+            X, y = validate_data(
                 self,
                 X,
                 y,
@@ -228,14 +229,20 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             if "could not convert" not in str(exc):
                 raise
             if _is_numeric(X):  # then y, of dtype object, is what failed
-                raise ValueError(
-                    f"y must be numeric for {type(self).__name__} ({exc}); use "
-                    "BackpropClassifier for class labels."
-                ) from exc
+                raise self._non_numeric_y(exc) from exc
             raise ValueError(
                 f"X must be numeric ({exc}); encode text columns first, for "
                 "example with a OneHotEncoder in a ColumnTransformer."
             ) from exc
+        if self._numeric_target and y.dtype.kind not in "biuf":  # e.g. a str array
+            raise self._non_numeric_y(f"got dtype {y.dtype}")
+        return X, y
+
+    def _non_numeric_y(self, detail):
+        return ValueError(
+            f"y must be numeric for {type(self).__name__} ({detail}); use "
+            "BackpropClassifier for class labels."
+        )
 
     def _validate_sample_weight(self, sample_weight, X):
         if sample_weight is None:

@@ -271,8 +271,6 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return "log_loss" if self._kind == "multiclass" else "binary_log_loss"
 
     def _score_outputs(self, y_true, y_hat, sample_weight):
-        if not np.isfinite(y_hat).all():
-            return np.nan
         return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
 
     def _stratify_by(self, y):

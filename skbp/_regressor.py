@@ -179,11 +179,6 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return y_hat.ravel() if self._y_ndim == 1 else y_hat
 
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
-        if y.dtype.kind not in "biuf":
-            raise ValueError(
-                f"y must be numeric for {type(self).__name__}, got dtype {y.dtype}; "
-                "use BackpropClassifier for class labels."
-            )
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' requires non-negative targets y.")
         Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)
@@ -200,8 +195,6 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         return self.loss
 
     def _score_outputs(self, y_true, y_hat, sample_weight):
-        if not np.isfinite(y_hat).all():
-            return np.nan
         return r2_score(y_true, y_hat.reshape(np.shape(y_true)), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):

@@ -46,7 +46,6 @@ def train_lbfgs(est, net, data, progress):
             f"(status={result.status}): {result.message}. Increase max_iter or "
             "max_fun, or scale the data."
         )
-    return None
 
 
 def train_stochastic(est, net, data, y, rng, progress, previous, epochs=None):
@@ -114,7 +113,10 @@ def hold_out_validation(est, data, y, rng):
     sw_val = None if sample_weight is None else sample_weight[val]
 
     def validate(net):
-        return est._score_outputs(y_val, net.predict(X_val), sw_val)
+        y_hat = net.predict(X_val)
+        if not np.isfinite(y_hat).all():
+            return np.nan  # a diverged network scores nothing, and never counts as best
+        return est._score_outputs(y_val, y_hat, sw_val)
 
     sw_train = None if sample_weight is None else sample_weight[train]
     return (_safe_indexing(X, train), Y[train], sw_train), validate

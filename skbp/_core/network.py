@@ -173,8 +173,11 @@ class Network:
                 delta = self._hidden_backward(a_prev, delta_prev, rows.cache[k - 1])
         return ws.grad
 
-    def loss_and_gradient(self, X, Y, sample_weight, alpha, ws):
-        """Loss ``E`` of the batch; its gradient is left in ``ws.grad``."""
+    def loss_and_gradient(self, X, Y, sample_weight, alpha, ws, weight=None):
+        """Loss ``E`` of the batch; its gradient is left in ``ws.grad``.
+
+        ``weight`` is ``S``, the batch's total sample weight, if the caller has it.
+        """
         n = X.shape[0]
         rows = ws.rows(n)
         y_hat = self.forward(X, ws)
@@ -185,7 +188,7 @@ class Network:
             loss = float(errors.sum()) / n
             delta *= 1.0 / n
         else:
-            total = float(sample_weight.sum())
+            total = float(sample_weight.sum()) if weight is None else weight
             loss = float(np.dot(sample_weight, errors)) / total
             delta *= (sample_weight / total)[:, np.newaxis]
         self.backward(X, ws)

@@ -147,14 +147,14 @@ def run_epoch(net, optimizer, batches, rng, alpha, ws):
         weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         if weight == 0:
             continue  # a batch of zero-weight samples has nothing to teach
-        total_loss += step(net, optimizer, X, Y, sample_weight, alpha, ws) * weight
+        total_loss += step(net, optimizer, X, Y, sample_weight, alpha, ws, weight) * weight
         total_weight += weight
     return total_loss / total_weight if total_weight else 0.0
 
 
-def step(net, optimizer, X, Y, sample_weight, alpha, ws):
+def step(net, optimizer, X, Y, sample_weight, alpha, ws, weight=None):
     """Backpropagate one batch and move the parameters; returns the batch's loss."""
-    loss = net.loss_and_gradient(X, Y, sample_weight, alpha, ws)
+    loss = net.loss_and_gradient(X, Y, sample_weight, alpha, ws, weight)
     optimizer.step(net.params, ws.grad)
     return loss
 
