@@ -19,8 +19,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._core import Network
-from ._solvers import resume_progress, train_lbfgs, train_stochastic
+from ._core import Diverged, Network
+from ._solvers import divergence_error, resume_progress, train_lbfgs, train_stochastic
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -192,15 +192,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             )
             data = (X, Y, sample_weight)
             with progress.appends_undone_on_error():
-                if self.solver == "lbfgs":
-                    train_lbfgs(self, net, data, progress)
-                    optimizer = None  # L-BFGS keeps no state between fits
-                else:
-                    previous = None if first_pass else self._optimizer
-                    epochs = 1 if incremental else None
-                    optimizer = train_stochastic(
-                        self, net, data, y, rng, progress, previous, epochs
-                    )
+                try:
+                    optimizer = self._train(net, data, y, rng, progress, first_pass, incremental)
+                except Diverged as exc:
+                    raise divergence_error(self, exc, X) from exc
                 if not np.isfinite(net.params).all():
                     raise ValueError(
                         "Solver produced non-finite parameter weights. The input data may "
@@ -208,9 +203,20 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
                         "learning_rate_init may also help."
                     )
             self._commit(net, progress, optimizer)
-        if progress.unconverged:
+        if progress.interrupted:
+            warnings.warn("Training interrupted by user.", UserWarning, stacklevel=4)
+        elif progress.unconverged:
             warnings.warn(progress.unconverged, ConvergenceWarning, stacklevel=4)
         return self
+
+    def _train(self, net, data, y, rng, progress, first_pass, incremental):
+        """Run the solver on ``net``; return the optimizer state to keep (None for L-BFGS)."""
+        if self.solver == "lbfgs":
+            train_lbfgs(self, net, data, progress)
+            return None  # L-BFGS keeps no state between fits
+        previous = None if first_pass else self._optimizer
+        epochs = 1 if incremental else None
+        return train_stochastic(self, net, data, y, rng, progress, previous, epochs)
 
     def _validate_training_data(self, X, y, first_pass):
         dtype = (np.float64, np.float32) if first_pass else self._network.dtype

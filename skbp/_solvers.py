@@ -39,8 +39,10 @@ def train_lbfgs(est, net, data, progress):
     )
     progress.loss_curve.extend(curve)
     progress.n_iter = min(result.nit, est.max_iter)
-    progress.loss = float(result.fun)
-    if result.status != 0:
+    progress.loss = None if result.fun is None else float(result.fun)
+    progress.interrupted = result.interrupted
+    progress.unconverged = None
+    if result.status != 0 and not result.interrupted:
         progress.unconverged = (
             f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
             f"(status={result.status}): {result.message}. Increase max_iter or "
@@ -62,12 +64,29 @@ def train_stochastic(est, net, data, y, rng, progress, previous, epochs=None):
         verbose=bool(est.verbose),
     )
     ending = fit_stochastic(net, optimizer, data, rng, settings, progress, validate, epochs)
+    progress.interrupted = ending == "interrupted"
     if ending == "max_iter":
         progress.unconverged = (
             f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
             "and the optimization hasn't converged yet."
         )
     return optimizer
+
+
+def divergence_error(est, diverged, X):
+    """The user's error for a fit whose loss blew up, naming the likely causes."""
+    scale = abs(X).max() if X.shape[0] else 0.0
+    cause = (
+        f"inputs that are not scaled (the largest |X| is {scale:.3g}; standardize X, "
+        "for example with a StandardScaler in a Pipeline)"
+    )
+    if diverged.start is None:
+        what = f"The loss or its gradient is not finite ({diverged.loss}) at the initial weights"
+    else:
+        what = f"Training diverged: the loss grew from {diverged.start:.4g} to {diverged.loss:.4g}"
+        if est.solver != "lbfgs":
+            cause += f", or too high a learning_rate_init ({est.learning_rate_init})"
+    return ValueError(f"{what}. The likely cause is {cause}. The model was left as it was.")
 
 
 def make_optimizer(est, net, previous):

@@ -6,11 +6,12 @@ dtype; everything here is the mathematics of training a network.
 
 from .network import Network, Workspace
 from .optimizers import SGD, Adam
-from .training import Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+from .training import Diverged, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
 
 __all__ = [
     "SGD",
     "Adam",
+    "Diverged",
     "Network",
     "Progress",
     "StochasticSettings",

@@ -3,15 +3,54 @@
 The loops know nothing of estimators: they move a :class:`~skbp._core.network.Network`'s flat
 parameter vector downhill and record what happened in a :class:`Progress`.
 Scoring a validation set is the caller's business, passed in as a function.
+
+Both loops run with numpy's floating-point warnings silenced: an overflow is
+not reported as a RuntimeWarning half-way through an epoch, but as
+:class:`Diverged` once the loss it produces is seen.
 """
 
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
+
+# How far the loss may climb above the one training started from before the
+# run counts as diverged: four orders of magnitude is never a noisy batch.
+DIVERGENCE_GROWTH = 1e4
+
+
+class Diverged(ArithmeticError):
+    """The training loss became non-finite, or grew far beyond its starting value.
+
+    ``start`` is the loss the network started from (None if even that was not
+    finite), ``loss`` the value that tripped the check.
+    """
+
+    def __init__(self, loss, start):
+        super().__init__(f"training loss {loss:.3g} after starting at {start}")
+        self.loss, self.start = loss, start
+
+
+class LossGuard:
+    """Watches batch losses for divergence; one comparison per batch while all is well.
+
+    The reference is the largest first loss of any run so far (the loss at the
+    initial weights, or the start of a warm-started run on new data), so a
+    well-trained model's tiny losses never make ordinary noise look like a
+    blow-up.
+    """
+
+    def __init__(self, start=None):
+        self.start = start
+        self.limit = -np.inf  # the first loss of a run always goes through check()
+
+    def check(self, loss):
+        if not np.isfinite(loss) or self.limit > -np.inf:
+            raise Diverged(loss, self.start)
+        self.start = loss if self.start is None else max(self.start, loss)
+        self.limit = DIVERGENCE_GROWTH * self.start
 
 
 @dataclass
@@ -44,6 +83,8 @@ class Progress:
     n_samples_seen: int = 0
     loss: float = None
     unconverged: str = None  # why the last run stopped short, if it did
+    interrupted: bool = False  # the last run was stopped by Ctrl-C
+    start_loss: float = None  # the divergence check's reference (see LossGuard)
 
     @contextmanager
     def appends_undone_on_error(self):
@@ -91,24 +132,28 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
 
     ``data`` is ``(X, Y, sample_weight)``; ``validate(net)`` returns a score
     to stop on instead of the training loss. Returns why training ended:
-    'converged', 'max_iter', 'epochs' (the requested count ran) or 'interrupted'.
+    'converged', 'max_iter', 'epochs' (the requested count ran) or 'interrupted'
+    (Ctrl-C: the parameters are those of the last completed batch, or the best
+    validated ones). Raises :class:`Diverged` if the loss blows up.
     """
     n_samples = data[0].shape[0]
     batch_size = min(settings.batch_size, n_samples)
     batches = Batches(data, batch_size, settings.shuffle)
     ws = net.workspace(batch_size)
+    guard = LossGuard(progress.start_loss)
     progress.n_iter = 0
     progress.unconverged = None
     try:
-        for _ in range(settings.max_iter if epochs is None else epochs):
-            loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws)
-            progress.record_epoch(loss, n_samples)
-            if settings.verbose:
-                print(f"Iteration {progress.n_iter}, loss = {loss:.8f}")
-            if _should_stop(net, optimizer, progress, settings, validate):
-                return "converged"
+        with np.errstate(all="ignore"):
+            for _ in range(settings.max_iter if epochs is None else epochs):
+                loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws, guard)
+                progress.start_loss = guard.start
+                progress.record_epoch(loss, n_samples)
+                if settings.verbose:
+                    print(f"Iteration {progress.n_iter}, loss = {loss:.8f}")
+                if _should_stop(net, optimizer, progress, settings, validate):
+                    return "converged"
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.", stacklevel=2)
         return "interrupted"
     finally:
         if validate is not None and progress.best_params is not None:
@@ -140,14 +185,22 @@ def _should_stop(net, optimizer, progress, settings, validate):
     return stop
 
 
-def run_epoch(net, optimizer, batches, rng, alpha, ws):
-    """One pass over the data; returns the sample-weighted mean of the batch losses."""
+def run_epoch(net, optimizer, batches, rng, alpha, ws, guard=None):
+    """One pass over the data; returns the sample-weighted mean of the batch losses.
+
+    Each batch's loss (taken before its step) goes past ``guard``, which
+    raises :class:`Diverged` if it has blown up.
+    """
+    guard = LossGuard() if guard is None else guard
     total_loss = total_weight = 0.0
     for X, Y, sample_weight in batches.epoch(rng):
         weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         if weight == 0:
             continue  # a batch of zero-weight samples has nothing to teach
-        total_loss += step(net, optimizer, X, Y, sample_weight, alpha, ws, weight) * weight
+        loss = step(net, optimizer, X, Y, sample_weight, alpha, ws, weight)
+        if not loss <= guard.limit:  # also true for nan
+            guard.check(loss)
+        total_loss += loss * weight
         total_weight += weight
     return total_loss / total_weight if total_weight else 0.0
 
@@ -205,30 +258,54 @@ class Batches:
 def fit_lbfgs(net, data, alpha, max_iter, max_fun, tol, verbose=False):
     """Minimise the full-batch loss with scipy's L-BFGS-B on the flat vector.
 
-    Returns scipy's ``OptimizeResult`` and the loss after each iteration.
+    Returns scipy's ``OptimizeResult``, with ``interrupted`` set when Ctrl-C
+    stopped it (the parameters are then the last iterate it accepted), and
+    the loss after each iteration. Raises :class:`Diverged` if the loss or
+    its gradient is not finite at the starting point, or if a step overflows;
+    a trial step whose loss is not finite counts as infinitely bad, so the
+    line search backs off from it.
     """
     X, Y, sample_weight = data
     ws = net.workspace(X.shape[0])
     loss_curve = []
+    start = net.params.astype(np.float64)
+    # The loss at the start, and the last iterate L-BFGS-B accepted with its loss.
+    last = {"start": None, "x": start, "fun": None}
 
     def loss_and_gradient(flat):
         net.params[:] = flat
         loss = net.loss_and_gradient(X, Y, sample_weight, alpha, ws)
-        return loss, ws.grad.astype(np.float64)
+        finite = np.isfinite(loss) and np.isfinite(ws.grad).all()
+        if last["start"] is None:  # the first evaluation is at the starting point
+            if not finite:
+                raise Diverged(loss, None)
+            last["start"] = last["fun"] = loss
+        return (loss if finite else np.inf), ws.grad.astype(np.float64)
 
     def record(intermediate_result):
-        loss_curve.append(float(intermediate_result.fun))
+        last["x"], last["fun"] = intermediate_result.x.copy(), float(intermediate_result.fun)
+        loss_curve.append(last["fun"])
         if verbose:
             print(f"Iteration {len(loss_curve)}, loss = {loss_curve[-1]:.8f}")
 
-    result = minimize(
-        loss_and_gradient,
-        net.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=record,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
+    try:
+        with np.errstate(all="ignore"):
+            result = minimize(
+                loss_and_gradient,
+                start,
+                method="L-BFGS-B",
+                jac=True,
+                callback=record,
+                options=options,
+            )
+        result.interrupted = False
+        if not np.isfinite(result.x).all():  # the step itself overflowed
+            raise Diverged(np.nan, last["start"])
+    except KeyboardInterrupt:
+        result = OptimizeResult(x=last["x"], fun=last["fun"], nit=len(loss_curve), status=-1)
+        result.interrupted = True
+    finally:
+        net.release_workspace()  # sized for the whole data set: not worth keeping
     net.params[:] = result.x
-    net.release_workspace()  # sized for the whole data set: not worth keeping
     return result, loss_curve
