@@ -253,7 +253,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     def _validate_sample_weight(self, sample_weight, X):
         if sample_weight is None:
             return None
-        return _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        weights = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        if not weights.any():  # scikit-learn 1.9 checks this too; 1.8 lets it through
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        return weights
 
     def _hidden_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
