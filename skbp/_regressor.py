@@ -50,7 +50,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     >>> X = rng.uniform(-3, 3, size=(200, 1))
     >>> y = np.sin(X).ravel()
     >>> reg = BackpropRegressor(hidden_layer_sizes=(20,), solver="lbfgs",
-    ...                         random_state=0).fit(X, y)
+    ...                         max_iter=1000, random_state=0).fit(X, y)
     >>> reg.score(X, y) > 0.99
     True
     >>> reg.predict(X[:2]).shape
