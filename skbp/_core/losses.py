@@ -1,67 +1,179 @@
-"""Error functions, each paired with the output activation that is its canonical link.
+"""Error functions, each beside its derivative at the output pre-activation.
 
 For one sample with targets ``y`` (one entry per output unit), output
-pre-activations ``z`` and predictions ``y_hat = g(z)``:
+pre-activations ``z`` and predictions ``y_hat = g(z)``, a loss is its
+per-sample error and ``delta = d error / d z``, the error that
+backpropagation starts from:
 
-===================  ==========  ===========================================
-loss                 g           per-sample error
-===================  ==========  ===========================================
-squared_error        identity    1/2 sum_k (y_hat_k - y_k)**2
-poisson              exp         sum_k y_k log(y_k / y_hat_k) - y_k + y_hat_k
-binary_log_loss      logistic    sum_k log(1 + exp(z_k)) - y_k z_k
-log_loss             softmax     log(sum_k exp(z_k)) - sum_k y_k z_k
-===================  ==========  ===========================================
+==============  ========  ==========================================  ==================
+loss            g         per-sample error                            d error / d z_k
+==============  ========  ==========================================  ==================
+squared_error   identity  1/2 sum_k r_k**2,  r = y_hat - y            r_k
+poisson         exp       sum_k y_k log(y_k / y_hat_k) - y_k + y_hat_k  y_hat_k - y_k
+binary_log_los  logistic  sum_k log(1 + exp(z_k)) - y_k z_k           y_hat_k - y_k
+log_loss        softmax   log(sum_k exp(z_k)) - sum_k y_k z_k         y_hat_k - y_k
+absolute_error  identity  sum_k |r_k|                                 sign(r_k)
+huber           identity  sum_k r_k**2 / 2 if |r_k| <= d,             clip(r_k, -d, d)
+                          else d (|r_k| - d / 2)
+quantile        identity  sum_k max(q (y_k - y_hat_k),                 1 - q if r_k > 0,
+                          (q - 1) (y_k - y_hat_k))                    else -q
+==============  ========  ==========================================  ==================
 
-Each ``g`` is the canonical (inverse) link of its loss, which is what makes
-the derivative of every per-sample error with respect to ``z`` the same::
+The first four pair a loss with its canonical (inverse) link ``g``, which is
+what makes their derivative the same, ``y_hat - y``: :class:`Loss.delta`'s
+default. The log-losses are written in terms of ``z`` rather than
+``log(y_hat)``: that form never takes the log of a rounded probability, so
+the value reported is exactly the function whose gradient training follows.
+Absolute and quantile errors have a kink at ``r = 0``, where ``delta`` is a
+subgradient: 0 (``sign(0)``) for the absolute error, ``-q`` (the left
+derivative) for the quantile loss.
 
-    d error / d z_k = y_hat_k - y_k
-
-so :func:`output_delta` serves all four. The log-losses are written in terms of
-``z`` rather than ``log(y_hat)``: that form never takes the log of a rounded
-probability, so the value reported is exactly the function whose gradient
-training follows, even for confident predictions.
+:class:`GroupedLogLoss` is ``log_loss`` over several groups of output units
+at once (one softmax per group: one per column of a multiclass-multioutput
+target). Targets may be soft (label smoothing): every formula above holds for
+any ``y`` whose groups sum to one.
 
 The loss of a batch is the (sample-weighted) mean of the per-sample errors;
 that averaging, and the L2 penalty, belong to :mod:`skbp._core.network`.
 """
 
+from itertools import pairwise
+
 import numpy as np
 from scipy.special import xlogy
 
-
-def squared_error(y, z, y_hat):
-    residual = y_hat - y
-    return 0.5 * np.square(residual, out=residual).sum(axis=1)
+from .activations import OUTPUT, softmax
 
 
-def poisson(y, z, y_hat):
-    # Half the Poisson deviance; xlogy(y, y) is the saturated model's term,
-    # which makes a perfect prediction cost exactly zero.
-    return (xlogy(y, y) - y * z - y + y_hat).sum(axis=1)
+class Loss:
+    """A per-sample error with its output activation and its ``delta``."""
+
+    output = "identity"
+
+    def link(self, z, out):
+        """``y_hat = g(z)``, written into ``out`` (which may be ``z``)."""
+        return OUTPUT[self.output](z, out)
+
+    def errors(self, y, z, y_hat):
+        raise NotImplementedError
+
+    def delta(self, y, z, y_hat, out):
+        """``d error / d z`` into ``out``: ``y_hat - y`` under the canonical link."""
+        return np.subtract(y_hat, y, out=out)
 
 
-def binary_log_loss(y, z, y_hat):
-    return (np.logaddexp(0.0, z) - y * z).sum(axis=1)
+class SquaredError(Loss):
+    def errors(self, y, z, y_hat):
+        residual = y_hat - y
+        return 0.5 * np.square(residual, out=residual).sum(axis=1)
 
 
-def log_loss(y, z, y_hat):
-    # log sum_k exp(z_k), shifted by the row maximum so exp cannot overflow
-    top = z.max(axis=1)
-    shifted = np.subtract(z, top[:, np.newaxis])
-    log_sum_exp = np.log(np.exp(shifted, out=shifted).sum(axis=1)) + top
-    return log_sum_exp - (y * z).sum(axis=1)
+class Poisson(Loss):
+    output = "exp"
+
+    def errors(self, y, z, y_hat):
+        # Half the Poisson deviance; xlogy(y, y) is the saturated model's term,
+        # which makes a perfect prediction cost exactly zero.
+        return (xlogy(y, y) - y * z - y + y_hat).sum(axis=1)
 
 
-def output_delta(y, y_hat, out):
-    """Error at the output pre-activation, ``y_hat - y``, for every loss here."""
-    return np.subtract(y_hat, y, out=out)
+class BinaryLogLoss(Loss):
+    output = "logistic"
+
+    def errors(self, y, z, y_hat):
+        return (np.logaddexp(0.0, z) - y * z).sum(axis=1)
 
 
-# loss name -> (output activation, per-sample error)
+class LogLoss(Loss):
+    output = "softmax"
+
+    def errors(self, y, z, y_hat):
+        # log sum_k exp(z_k), shifted by the row maximum so exp cannot overflow
+        top = z.max(axis=1)
+        shifted = np.subtract(z, top[:, np.newaxis])
+        log_sum_exp = np.log(np.exp(shifted, out=shifted).sum(axis=1)) + top
+        return log_sum_exp - (y * z).sum(axis=1)
+
+
+class GroupedLogLoss(Loss):
+    """``log_loss`` on each group of consecutive output units (sizes ``groups``)."""
+
+    output = "softmax"  # one per group
+
+    def __init__(self, groups):
+        self.groups = tuple(int(g) for g in groups)
+        self.bounds = np.cumsum((0, *self.groups))
+        self._part = LogLoss()
+
+    def _slices(self):
+        return [slice(lo, hi) for lo, hi in pairwise(self.bounds)]
+
+    def link(self, z, out):
+        for s in self._slices():
+            softmax(z[:, s], out[:, s])
+        return out
+
+    def errors(self, y, z, y_hat):
+        return sum(self._part.errors(y[:, s], z[:, s], None) for s in self._slices())
+
+
+class AbsoluteError(Loss):
+    def errors(self, y, z, y_hat):
+        return np.abs(y_hat - y).sum(axis=1)
+
+    def delta(self, y, z, y_hat, out):
+        np.subtract(y_hat, y, out=out)
+        return np.sign(out, out=out)
+
+
+class Huber(Loss):
+    """Squared error within ``huber_delta`` of the target, absolute error beyond."""
+
+    def __init__(self, huber_delta=1.0):
+        self.huber_delta = huber_delta
+
+    def errors(self, y, z, y_hat):
+        r = np.abs(y_hat - y)
+        d = self.huber_delta
+        return np.where(r <= d, 0.5 * r**2, d * (r - 0.5 * d)).sum(axis=1)
+
+    def delta(self, y, z, y_hat, out):
+        np.subtract(y_hat, y, out=out)
+        return np.clip(out, -self.huber_delta, self.huber_delta, out=out)
+
+
+class Quantile(Loss):
+    """Pinball loss of the ``quantile``-th quantile: under-predictions cost q, over 1 - q."""
+
+    def __init__(self, quantile=0.5):
+        self.quantile = quantile
+
+    def errors(self, y, z, y_hat):
+        under = y - y_hat
+        return np.maximum(self.quantile * under, (self.quantile - 1.0) * under).sum(axis=1)
+
+    def delta(self, y, z, y_hat, out):
+        np.greater(y_hat, y, out=out)  # 1 where over-predicted
+        out -= self.quantile
+        return out
+
+
 LOSSES = {
-    "squared_error": ("identity", squared_error),
-    "poisson": ("exp", poisson),
-    "binary_log_loss": ("logistic", binary_log_loss),
-    "log_loss": ("softmax", log_loss),
+    "squared_error": SquaredError,
+    "poisson": Poisson,
+    "binary_log_loss": BinaryLogLoss,
+    "log_loss": LogLoss,
+    "grouped_log_loss": GroupedLogLoss,
+    "absolute_error": AbsoluteError,
+    "huber": Huber,
+    "quantile": Quantile,
 }
+
+
+def make_loss(name, **params):
+    """The loss called ``name``, with its own parameters, if any.
+
+    ``huber_delta`` for 'huber', ``quantile`` for 'quantile', ``groups`` for
+    'grouped_log_loss'.
+    """
+    return LOSSES[name](**params)

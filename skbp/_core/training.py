@@ -9,6 +9,7 @@ not reported as a RuntimeWarning half-way through an epoch, but as
 :class:`Diverged` once the loss it produces is seen.
 """
 
+import copy
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -85,6 +86,7 @@ class Progress:
     unconverged: str = None  # why the last run stopped short, if it did
     interrupted: bool = False  # the last run was stopped by Ctrl-C
     start_loss: float = None  # the divergence check's reference (see LossGuard)
+    dropout_rng: np.random.Generator = None  # where dropout masks come from
 
     @contextmanager
     def appends_undone_on_error(self):
@@ -140,6 +142,7 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
     batch_size = min(settings.batch_size, n_samples)
     batches = Batches(data, batch_size, settings.shuffle)
     ws = net.workspace(batch_size)
+    ws.dropout_rng = _dropout_generator(net, rng, progress)
     guard = LossGuard(progress.start_loss)
     progress.n_iter = 0
     progress.unconverged = None
@@ -159,6 +162,24 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
         if validate is not None and progress.best_params is not None:
             net.params[:] = progress.best_params
     return "max_iter" if epochs is None else "epochs"
+
+
+def _dropout_generator(net, rng, progress):
+    """Where dropout masks come from: a generator seeded once from rng, then carried on.
+
+    Same seed, same masks; continued training (partial_fit, warm starts)
+    goes on with the stream instead of re-seeding, so successive calls do not
+    repeat their masks. Without dropout rng is not drawn from, as in
+    scikit-learn. The record gets its own copy, so a failed run leaves the
+    previous record's generator as it was.
+    """
+    if not any(net.dropout):
+        return None
+    if progress.dropout_rng is None:
+        progress.dropout_rng = np.random.default_rng(rng.randint(2**31 - 1))
+    else:
+        progress.dropout_rng = copy.deepcopy(progress.dropout_rng)
+    return progress.dropout_rng
 
 
 def _should_stop(net, optimizer, progress, settings, validate):
