@@ -8,11 +8,9 @@ subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -20,59 +18,11 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._core import Diverged, Network
+from ._core.activations import HIDDEN
 from ._solvers import divergence_error, resume_progress, train_lbfgs, train_stochastic
+from ._support import LiveLayers, is_numeric, per_layer, rollback_on_error
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
-
-
-@contextmanager
-def _rollback_on_error(estimator):
-    """Restore the estimator's attributes if the body raises.
-
-    Fitting replaces attributes rather than mutating them, so a shallow
-    snapshot is enough to undo a failed fit completely; a RandomState passed
-    as ``random_state`` is rewound too, since fitting draws from it.
-    """
-    snapshot = estimator.__dict__.copy()
-    rng = estimator.random_state
-    rng_state = rng.get_state() if isinstance(rng, np.random.RandomState) else None
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(snapshot)
-        if rng_state is not None:
-            rng.set_state(rng_state)
-        raise
-
-
-def _is_numeric(X):
-    if sp.issparse(X):
-        return True
-    try:
-        np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-class _LiveLayers(list):
-    """Per-layer views into the flat parameter vector; item assignment copies in.
-
-    ``est.coefs_[0] = W`` (or ``est.coefs_ = [...]``) therefore changes the
-    model itself, as with scikit-learn's lists, and the shapes must match.
-    """
-
-    def __setitem__(self, index, value):
-        views = self[index] if isinstance(index, slice) else [self[index]]
-        values = list(value) if isinstance(index, slice) else [value]
-        if len(values) != len(views):
-            raise ValueError(f"Expected {len(views)} arrays, got {len(values)}.")
-        for view, new in zip(views, values, strict=True):
-            new = np.asarray(new)
-            if new.shape != view.shape:
-                raise ValueError(f"Expected an array of shape {view.shape}, got {new.shape}.")
-            view[...] = new
 
 
 class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
@@ -82,7 +32,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": [StrOptions(set(HIDDEN)), "array-like"],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -107,6 +57,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     }
 
     def __init__(
@@ -135,6 +86,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -159,6 +111,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
 
     # -- what a task must say ------------------------------------------------
 
@@ -170,6 +123,14 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     def _loss_name(self):
         """The core loss to train with (fixes the output activation)."""
 
+    def _loss_params(self):
+        """The loss's own parameters (e.g. Huber's threshold), if it has any."""
+        return {}
+
+    def _task_sample_weight(self, y, sample_weight, dtype, incremental):
+        """Per-sample weights the task adds (e.g. class weights), combined with the user's."""
+        return sample_weight
+
     @abstractmethod
     def _score_outputs(self, y_true, y_hat, sample_weight):
         """Score finite network outputs ``y_hat`` against ``y_true`` (higher is better)."""
@@ -177,13 +138,13 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     # -- fitting -------------------------------------------------------------
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        with _rollback_on_error(self):
+        with rollback_on_error(self):
             first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
             if incremental and self.early_stopping:
                 raise ValueError("partial_fit does not support early_stopping=True.")
             X, y = self._validate_training_data(X, y, first_pass)
             Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
-            sample_weight = self._validate_sample_weight(sample_weight, X)
+            sample_weight = self._validate_sample_weight(sample_weight, X, y, incremental)
             rng = check_random_state(self.random_state)
             net = self._start_network(first_pass, X, Y, rng)
             progress = resume_progress(
@@ -234,7 +195,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         except ValueError as exc:
             if "could not convert" not in str(exc):
                 raise
-            if _is_numeric(X):  # then y, of dtype object, is what failed
+            if is_numeric(X):  # then y, of dtype object, is what failed
                 raise self._non_numeric_y(exc) from exc
             raise ValueError(
                 f"X must be numeric ({exc}); encode text columns first, for "
@@ -250,15 +211,19 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             "BackpropClassifier for class labels."
         )
 
-    def _validate_sample_weight(self, sample_weight, X):
-        if sample_weight is None:
-            return None
-        weights = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-        if not weights.any():  # scikit-learn 1.9 checks this too; 1.8 lets it through
+    def _validate_sample_weight(self, sample_weight, X, y, incremental):
+        """The user's weights, validated, times those the task adds (class weights)."""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        weights = self._task_sample_weight(y, sample_weight, X.dtype, incremental)
+        if weights is not None and not weights.any():  # scikit-learn 1.8 lets it through
             raise ValueError("Sample weights must contain at least one non-zero number.")
         return weights
 
-    def _hidden_sizes(self):
+    def _hidden_layers(self):
+        """Validated ``(sizes, activations, dropout rates)``, one entry per hidden layer."""
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
         if sizes.ndim != 1 or not all(
             isinstance(s, Integral | np.integer) and s > 0 for s in sizes.tolist()
@@ -266,22 +231,41 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}."
             )
-        return [int(s) for s in sizes]
+        sizes = [int(s) for s in sizes]
+        activations = per_layer("activation", self.activation, len(sizes))
+        unknown = [a for a in activations if a not in HIDDEN]
+        if unknown:
+            raise ValueError(
+                f"activation {unknown[0]!r} is not one of {sorted(HIDDEN)} (got "
+                f"activation={self.activation!r})."
+            )
+        rates = per_layer("dropout", self.dropout, len(sizes))
+        if not all(isinstance(r, Real) and 0 <= r < 1 for r in rates):
+            raise ValueError(f"dropout rates must be in [0, 1), got dropout={self.dropout!r}.")
+        if self.solver == "lbfgs" and any(rates):
+            raise ValueError(
+                "dropout needs a stochastic solver ('sgd' or 'adam'): it makes the loss "
+                "random, which L-BFGS cannot minimise."
+            )
+        return sizes, activations, tuple(float(r) for r in rates)
 
     def _start_network(self, first_pass, X, Y, rng):
-        sizes = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
+        hidden, activations, rates = self._hidden_layers()
+        sizes = [X.shape[1], *hidden, Y.shape[1]]
+        activation = self.activation if isinstance(self.activation, str) else activations
+        net = Network(sizes, activation, self._loss_name(), X.dtype, rates, self._loss_params())
         if first_pass:
-            net = Network(sizes, self.activation, self._loss_name(), X.dtype)
             return net.initialize(rng)
         fitted = self._network
-        was = (list(fitted.layer_sizes), fitted.activation, fitted.loss)
-        now = (sizes, self.activation, self._loss_name())
+        was = (list(fitted.layer_sizes), fitted.activations, fitted.loss)
+        now = (sizes, net.activations, net.loss)
         if was != now:
             raise ValueError(
-                "Cannot continue training a network of (layer sizes, activation, loss) "
+                "Cannot continue training a network of (layer sizes, activations, loss) "
                 f"{was} as one of {now}; set warm_start=False to train a new network."
             )
-        return fitted.copy()
+        net.params[:] = fitted.params  # dropout rates and loss parameters may change
+        return net
 
     def _stratify_by(self, y):
         return None
@@ -339,7 +323,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     @property
     def coefs_(self):
-        return _LiveLayers(self._fitted_network().coefs)
+        return LiveLayers(self._fitted_network().coefs)
 
     @coefs_.setter
     def coefs_(self, arrays):
@@ -347,7 +331,7 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     @property
     def intercepts_(self):
-        return _LiveLayers(self._fitted_network().intercepts)
+        return LiveLayers(self._fitted_network().intercepts)
 
     @intercepts_.setter
     def intercepts_(self, arrays):

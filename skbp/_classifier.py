@@ -1,17 +1,18 @@
 """Classification: binary, multiclass and multilabel targets, labels of any kind."""
 
+from numbers import Real
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from . import _docs
+from . import _docs, _labels
 from ._base import BaseBackprop
-
-SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
 
 class BackpropClassifier(ClassifierMixin, BaseBackprop):
@@ -21,7 +22,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     A drop-in for :class:`sklearn.neural_network.MLPClassifier`: same
     parameters, defaults and fitted attributes. Binary and multilabel
     problems use logistic outputs with binary cross-entropy, multiclass
-    problems softmax outputs with categorical cross-entropy. Labels may be
+    problems softmax outputs with categorical cross-entropy, and
+    multiclass-multioutput problems (a 2-D ``y`` of labels) one softmax group
+    per output in one network. Labels may be
     of any kind (ints, strings, a pandas Categorical); predictions are
     labels from ``classes_``, of the dtype scikit-learn gives them.
 
@@ -29,10 +32,26 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     ----------"""
         + _docs.PARAMETERS
         + """
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: a dict
+        ``{label: weight}``; 'balanced', ``n_samples / (n_classes *
+        count(label))``; for multilabel and multiclass-multioutput targets a
+        list with one dict per output (or 'balanced' per output, the weights
+        of the outputs multiplied), as
+        :func:`sklearn.utils.class_weight.compute_sample_weight` computes
+        them. ``partial_fit`` accepts dicts only.
+
+    label_smoothing : float, default=0.0
+        Trains toward ``(1 - label_smoothing) y + label_smoothing / K``
+        instead of the one-hot ``y``, ``K`` being the size of the softmax
+        (the number of classes) or 2 for a logistic output. ``loss_`` is then
+        the cross-entropy with those targets.
+
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, sorted; for multilabel targets the column indices.
+    classes_ : ndarray of shape (n_classes,), or list of them
+        Class labels, sorted; for multilabel targets the column indices; for
+        multiclass-multioutput targets one array per output.
 
     out_activation_ : str
         Output activation: 'logistic' (binary, multilabel) or 'softmax'.
@@ -64,7 +83,70 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     _numeric_target = False
 
-    # __init__ is BaseBackprop's: the same parameters as MLPClassifier.
+    _parameter_constraints: dict = {
+        **BaseBackprop._parameter_constraints,
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        class_weight=None,
+        label_smoothing=0.0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+        )
+        self.class_weight = class_weight
+        self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -124,9 +206,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted labels, of the type given to fit; an indicator matrix
-            for multilabel models.
+            for multilabel models, one column per output for
+            multiclass-multioutput ones.
         """
         return self._decode(self._forward(X))
 
@@ -140,11 +223,15 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
+        proba : ndarray of shape (n_samples, n_classes), or list of them
             Columns ordered as ``classes_``. Rows sum to one except for
-            multilabel models, whose columns are independent.
+            multilabel models, whose columns are independent. For a
+            multiclass-multioutput model, one such array per output, as
+            :class:`~sklearn.multioutput.MultiOutputClassifier` gives.
         """
         y_hat = self._forward(X)
+        if self._kind == "multiclass-multioutput":
+            return [p.copy() for p in _labels.split_groups(y_hat, self.classes_)]
         if self._kind == "binary":
             return np.hstack([1.0 - y_hat, y_hat])
         if self._kind == "one-class":
@@ -161,13 +248,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes), or list
             For a binary model, the log-odds of ``classes_[1]`` (positive
             means it is the likelier class); otherwise one logit per class or
             label, whose softmax (multiclass) or logistic function
-            (multilabel) is :meth:`predict_proba`.
+            (multilabel) is :meth:`predict_proba`; for a
+            multiclass-multioutput model a list, one array per output.
         """
         z = self._forward(X, logits=True)
+        if self._kind == "multiclass-multioutput":
+            return [g.copy() for g in _labels.split_groups(z, self.classes_)]
         return z.ravel() if self._kind in ("binary", "one-class") else z
 
     def predict_log_proba(self, X):
@@ -180,97 +270,90 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
         Returns
         -------
-        log_proba : ndarray of shape (n_samples, n_classes)
+        log_proba : ndarray of shape (n_samples, n_classes), or list of them
             ``log(predict_proba(X))``.
         """
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
+            if isinstance(proba, list):
+                return [np.log(p, out=p) for p in proba]
             return np.log(proba, out=proba)
 
-    # -- targets: labels <-> network outputs ----------------------------------
-    # ``_kind`` is 'binary' (one logistic output for classes_[1]), 'multiclass'
-    # (softmax over classes_), 'multilabel-indicator' (one logistic output per
-    # column) or 'one-class' (a single label seen: it is always predicted).
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy on X and y; for multioutput labels, of whole rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy; a multiclass-multioutput (or multilabel) sample counts
+            as correct only when every output is, as in
+            :meth:`MultiOutputClassifier.score
+            <sklearn.multioutput.MultiOutputClassifier.score>`.
+        """
+        if getattr(self, "_kind", None) != "multiclass-multioutput":
+            return super().score(X, y, sample_weight=sample_weight)
+        return _subset_accuracy(y, self.predict(X), sample_weight)
+
+    # -- targets: labels <-> network outputs (see skbp._labels) ---------------
 
     def _decode(self, y_hat):
-        if self._kind == "multiclass":
-            return self.classes_[np.argmax(y_hat, axis=1)]
-        if self._kind == "binary":
-            return self.classes_[(y_hat[:, 0] > 0.5).astype(np.intp)]
-        if self._kind == "one-class":
-            return np.repeat(self.classes_, len(y_hat))
-        labels = (y_hat > 0.5).astype(int)
-        return sp.csr_matrix(labels) if self._sparse_labels else labels
+        return _labels.decode(y_hat, self._kind, self.classes_, self._sparse_labels)
 
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
-        kind = type_of_target(y, input_name="y")
-        if kind not in SUPPORTED_TARGETS:
+        kind = _labels.target_kind(y)
+        per_output = self._kind if not first_pass else _labels.kind_of_classes(classes)
+        if kind == "multilabel-indicator" and per_output == "multiclass-multioutput":
+            kind = per_output  # a batch in which every output's labels happen to be 0 or 1
+        if kind not in _labels.SUPPORTED:
             raise ValueError(
                 f"Unknown label type: {kind}. {type(self).__name__} supports binary, "
-                "multiclass and multilabel-indicator targets."
+                "multiclass, multilabel-indicator and multiclass-multioutput targets."
             )
         if first_pass:
-            self._fit_classes(y, kind, classes, incremental)
-        self._check_labels(y, kind, None if first_pass else classes, incremental)
-        return self._one_hot(y, dtype)
-
-    def _fit_classes(self, y, kind, classes, incremental):
-        if kind == "multilabel-indicator":
-            if classes is not None and len(classes) != y.shape[1]:
-                raise ValueError(f"classes has {len(classes)} labels, y has {y.shape[1]}.")
-            self.classes_ = np.arange(y.shape[1])
-            self._kind = kind
+            self.classes_, self._kind = _labels.fit_classes(y, kind, classes, incremental)
             self._sparse_labels = sp.issparse(y)  # predict in the same format
-            return
-        if incremental and classes is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit "
-                "(unless y is a multilabel indicator matrix)."
-            )
-        self.classes_ = unique_labels(y if classes is None else classes)
-        n_classes = len(self.classes_)
-        self._kind = "multiclass" if n_classes > 2 else ("binary", "one-class")[n_classes < 2]
+        new_classes = None if first_pass else classes
+        _labels.check_labels(y, kind, self.classes_, self._kind, new_classes, incremental)
+        return _labels.one_hot(y, self._kind, self.classes_, dtype, self.label_smoothing)
 
-    def _check_labels(self, y, kind, classes, incremental):
-        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+    def _task_sample_weight(self, y, sample_weight, dtype, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and isinstance(self.class_weight, str):
             raise ValueError(
-                f"classes={np.unique(classes)} differs from the classes_ of the "
-                f"previous call, {self.classes_}."
+                "class_weight='balanced' is not supported by partial_fit, which sees one "
+                "batch at a time; compute the weights on the whole data with "
+                "sklearn.utils.class_weight.compute_class_weight and pass them as a dict."
             )
-        if (kind == "multilabel-indicator") != (self._kind == "multilabel-indicator"):
-            raise ValueError(f"y is {kind}, but the model was fitted on {self._kind} targets.")
-        if kind == "multilabel-indicator":
-            if y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y has {y.shape[1]} labels, but the model has {len(self.classes_)}."
-                )
-            return
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if len(unseen):
-            remedy = (
-                "pass every class to the first partial_fit call"
-                if incremental
-                else "set warm_start=False to train a new model on them"
-            )
-            raise ValueError(f"y has classes {unseen} not in classes_ {self.classes_}; {remedy}.")
-
-    def _one_hot(self, y, dtype):
-        """Targets for the output units: indicator columns in ``classes_`` order."""
-        if self._kind == "multilabel-indicator":
-            return (y.toarray() if sp.issparse(y) else np.asarray(y)).astype(dtype)
-        index = np.searchsorted(self.classes_, y)
-        if self._kind != "multiclass":  # one logistic unit, on for classes_[1]
-            return (index == 1).astype(dtype)[:, np.newaxis]
-        Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
-        Y[np.arange(len(y)), index] = 1.0
-        return Y
+        y = y.toarray() if sp.issparse(y) else y
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()  # one output: class_weight is one dict, not a list
+        weights = compute_sample_weight(self.class_weight, y).astype(dtype)
+        return weights if sample_weight is None else sample_weight * weights
 
     def _loss_name(self):
+        if self._kind == "multiclass-multioutput":
+            return "grouped_log_loss"
         return "log_loss" if self._kind == "multiclass" else "binary_log_loss"
 
+    def _loss_params(self):
+        groups = _labels.groups(self._kind, self.classes_)
+        return {} if groups is None else {"groups": groups}
+
     def _score_outputs(self, y_true, y_hat, sample_weight):
+        if self._kind == "multiclass-multioutput":
+            return _subset_accuracy(y_true, self._decode(y_hat), sample_weight)
         return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
 
     def _stratify_by(self, y):
@@ -279,4 +362,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
         return tags
+
+
+def _subset_accuracy(y_true, y_pred, sample_weight):
+    """Share (weighted by sample_weight) of the rows whose every output is right."""
+    y_true = np.asarray(y_true)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y has shape {y_true.shape}; the model predicts {y_pred.shape}.")
+    return float(np.average(np.all(y_true == y_pred, axis=1), weights=sample_weight))

@@ -9,9 +9,13 @@ PARAMETERS = """
         empty tuple gives a network with no hidden layer (a generalised
         linear model).
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation of the hidden units: ``z``, ``1 / (1 + exp(-z))``,
-        ``tanh(z)`` or ``max(z, 0)``.
+    activation : str or sequence of str, default='relu'
+        Activation of the hidden units, one name for every hidden layer or
+        a sequence with one per hidden layer: 'identity' ``z``, 'logistic'
+        ``1 / (1 + exp(-z))``, 'tanh', 'relu' ``max(z, 0)``, 'leaky_relu'
+        (slope 0.01 below 0), 'elu', 'selu', 'gelu' ``z Phi(z)`` (exact, with
+        the normal distribution function), 'silu' ``z / (1 + exp(-z))``,
+        'softplus' ``log(1 + exp(z))`` or 'mish' ``z tanh(softplus(z))``.
 
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
         How the weights are optimised: full-batch L-BFGS-B (scipy),
@@ -91,6 +95,13 @@ PARAMETERS = """
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of L-BFGS.
+
+    dropout : float or sequence of float, default=0.0
+        Rate at which each hidden layer's units are dropped during training
+        (inverted dropout: the kept ones are scaled by ``1 / (1 - rate)``),
+        one rate for every hidden layer or one per hidden layer, in [0, 1).
+        Masks are drawn from ``random_state`` (same seed, same masks);
+        predictions use the whole network. Needs 'sgd' or 'adam'.
 """
 
 ATTRIBUTES = """

@@ -1,9 +1,11 @@
 """Regression: real-valued targets, one or several outputs."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from . import _docs
@@ -20,13 +22,30 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber', \
+            'quantile'}, default='squared_error'
         Per-sample error, summed over outputs: half the squared error
-        ``1/2 ||y - y_hat||**2`` with identity outputs, or half the Poisson
-        deviance with ``exp`` outputs (targets must then be non-negative).
+        ``1/2 ||y - y_hat||**2``; half the Poisson deviance with ``exp``
+        outputs (targets must then be non-negative); the absolute error
+        ``|y - y_hat|`` (predicts the conditional median); Huber's loss,
+        squared within ``huber_delta`` of the target and absolute beyond
+        (robust to outliers); or the pinball loss of the ``quantile``-th
+        quantile. The last three are not smooth (Huber's has no second
+        derivative at ``huber_delta``; the others have a kink at 0): the
+        stochastic solvers handle that, while L-BFGS, which assumes a smooth
+        loss, may stop early with a ``ConvergenceWarning``.
 """
         + _docs.PARAMETERS
         + """
+    huber_delta : float, default=1.0
+        Threshold of ``loss='huber'``: residuals up to it are squared, larger
+        ones count linearly. (``alpha`` and ``epsilon`` already name the
+        penalty and Adam's constant.)
+
+    quantile : float, default=0.5
+        The quantile, in (0, 1), that ``loss='quantile'`` estimates; 0.5 is
+        the median.
+
     Attributes
     ----------
     out_activation_ : str
@@ -60,7 +79,9 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     _parameter_constraints: dict = {
         **BaseBackprop._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber", "quantile"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -90,6 +111,9 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        huber_delta=1.0,
+        quantile=0.5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -115,8 +139,11 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dropout=dropout,
         )
         self.loss = loss
+        self.huber_delta = huber_delta
+        self.quantile = quantile
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -193,6 +220,13 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     def _loss_name(self):
         return self.loss
+
+    def _loss_params(self):
+        if self.loss == "huber":
+            return {"huber_delta": self.huber_delta}
+        if self.loss == "quantile":
+            return {"quantile": self.quantile}
+        return {}
 
     def _score_outputs(self, y_true, y_hat, sample_weight):
         return r2_score(y_true, y_hat.reshape(np.shape(y_true)), sample_weight=sample_weight)

@@ -11,10 +11,22 @@ from skbp import BackpropClassifier, BackpropRegressor
 PAIRS = [(BackpropClassifier, MLPClassifier), (BackpropRegressor, MLPRegressor)]
 
 
+# What skbp adds, with the defaults that keep scikit-learn's behaviour.
+EXTRAS = {
+    BackpropClassifier: {"dropout": 0.0, "class_weight": None, "label_smoothing": 0.0},
+    BackpropRegressor: {"dropout": 0.0, "huber_delta": 1.0, "quantile": 0.5},
+}
+
+
 @pytest.mark.parametrize(("ours", "theirs"), PAIRS)
-def test_same_constructor_signature(ours, theirs):
-    assert inspect.signature(ours.__init__) == inspect.signature(theirs.__init__)
-    assert ours().get_params() == theirs().get_params()
+def test_scikit_learns_parameters_come_first_unchanged(ours, theirs):
+    mine = list(inspect.signature(ours.__init__).parameters.values())
+    sklearn = list(inspect.signature(theirs.__init__).parameters.values())
+    assert mine[: len(sklearn)] == sklearn  # names, order, kinds and defaults
+    added = mine[len(sklearn) :]
+    assert {p.name: p.default for p in added} == EXTRAS[ours]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in added)
+    assert ours().get_params() == {**theirs().get_params(), **EXTRAS[ours]}
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
