@@ -81,7 +81,7 @@ def divergence_error(est, diverged, X):
         "for example with a StandardScaler in a Pipeline)"
     )
     if diverged.start is None:
-        what = f"The loss or its gradient is not finite ({diverged.loss}) at the initial weights"
+        what = f"The loss or its gradient is not finite ({diverged.loss}) at the starting weights"
     else:
         what = f"Training diverged: the loss grew from {diverged.start:.4g} to {diverged.loss:.4g}"
         if est.solver != "lbfgs":

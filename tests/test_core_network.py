@@ -160,12 +160,16 @@ def test_validation_stopping_restores_the_best_parameters():
 
 
 def test_fit_lbfgs_reaches_a_small_gradient():
+    # A (2, 10, 1) tanh net ran into max_iter on a plateau, stopping with a gradient
+    # that rounding moved between 3e-5 and 0.99e-3 of the initial one. Without a
+    # hidden layer the loss is convex: L-BFGS converges in six iterations.
     X, Y = regression_problem()
-    net = Network((2, 10, 1), "tanh", "squared_error").initialize(np.random.RandomState(0))
+    net = Network((2, 1), "tanh", "squared_error").initialize(np.random.RandomState(0))
     ws = net.workspace(len(X))
     net.loss_and_gradient(X, Y, None, 1e-4, ws)
     initial_gradient = np.abs(ws.grad).max()
     result, curve = fit_lbfgs(net, (X, Y, None), 1e-4, 500, 15000, 1e-6)
+    assert result.status == 0
     assert len(curve) == result.nit
     assert all(b <= a for a, b in pairwise(curve))
     loss = net.loss_and_gradient(X, Y, None, 1e-4, ws)

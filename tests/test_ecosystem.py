@@ -22,6 +22,9 @@ def iris_frame():
     return X, y
 
 
+# L-BFGS's stop on these non-convex nets is path-dependent (up to 379 of 1000
+# iterations as rounding varied); the pipeline and the scores are the point.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_dataframe_pipeline_gridsearch_end_to_end():
     X, y = iris_frame()
     numeric = list(X.columns[:4])
@@ -67,15 +70,23 @@ def test_pandas_string_and_categorical_labels_round_trip():
         assert (pred == y.to_numpy()).mean() > 0.95
 
 
+# On unscaled iris L-BFGS stops after 111 to 368 iterations as rounding varies;
+# cloning, not convergence, is the point.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_clone_copies_parameters_not_state():
     X, y = iris_frame()
-    clf = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", alpha=0.3, max_iter=1000)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(5,), solver="lbfgs", alpha=0.3, max_iter=1000, random_state=0
+    )
     clf.fit(X.iloc[:, :4], y)
     fresh = clone(clf)
     assert fresh.get_params() == clf.get_params()
     assert not hasattr(fresh, "coefs_")
 
 
+# L-BFGS stops after 251 to 947 of 3000 iterations as rounding varies; routing is
+# the point (the exact comparison below is of one computation done twice).
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_sample_weight_is_routed_through_metadata_routing():
     X, y = load_diabetes(return_X_y=True)
     y = y / 100

@@ -174,6 +174,9 @@ def test_same_seed_gives_bit_identical_weights(solver):
         np.testing.assert_array_equal(a, b)
 
 
+# L-BFGS's stop on this non-convex net is path-dependent (the regressor took 65 to
+# 150 of its 200 iterations as float32 rounding varied), and dtypes are the point here.
+@no_convergence_warning
 @pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
 def test_float32_end_to_end(Estimator):
     X, y = xor_data()
@@ -196,11 +199,16 @@ def test_sparse_input_matches_dense_and_is_never_densified(fmt, solver, monkeypa
     params = dict(hidden_layer_sizes=(8,), solver=solver, random_state=0, max_iter=30)
     with pytest.warns(ConvergenceWarning):
         sparse_model = BackpropClassifier(**params).fit(X, y)
-    proba = sparse_model.predict_proba(X)
+    logits, proba = sparse_model.decision_function(X), sparse_model.predict_proba(X)
     monkeypatch.undo()
     with pytest.warns(ConvergenceWarning):
         dense_model = BackpropClassifier(**params).fit(dense_X, y)
-    np.testing.assert_allclose(proba, dense_model.predict_proba(dense_X), rtol=1e-6)
+    # Sparse and dense products round differently, and 30 L-BFGS steps amplify
+    # that to ~1e-9 in the logits. Probabilities saturate (many are exactly 0 or
+    # 1), so they are compared absolutely: relative to 0, any rounding would fail.
+    dense_logits = dense_model.decision_function(dense_X)
+    np.testing.assert_allclose(logits, dense_logits, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(proba, dense_model.predict_proba(dense_X), rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -279,14 +287,32 @@ def test_regressor_keeps_the_shape_of_y():
     assert reg.fit(X, y).predict(X).shape == (50,)
 
 
-def test_poisson_regression():
+def poisson_data():
     rng = np.random.RandomState(0)
     X = rng.uniform(-1, 1, size=(400, 2))
-    y = rng.poisson(np.exp(1 + X[:, 0] - X[:, 1]))
+    rate = np.exp(1 + X[:, 0] - X[:, 1])
+    return X, rng.poisson(rate), rate
+
+
+def test_poisson_regression_recovers_a_log_linear_model():
+    # Without hidden layers the Poisson loss is convex: L-BFGS converges in about
+    # ten iterations from any start, so here it must converge (no warning allowed).
+    X, y, _ = poisson_data()
+    reg = BackpropRegressor("poisson", (), solver="lbfgs", random_state=0).fit(X, y)
+    assert reg.out_activation_ == "exp"
+    np.testing.assert_allclose(reg.coefs_[0].ravel(), [1.0, -1.0], atol=0.15)
+    np.testing.assert_allclose(reg.intercepts_[0], [1.0], atol=0.15)
+
+
+# L-BFGS's stop on this non-convex net is path-dependent (141 iterations on one
+# CPU, 265 or 381 on others), so the test checks the fit, not where it stopped.
+@no_convergence_warning
+def test_poisson_network_fits_the_rate():
+    X, y, rate = poisson_data()
     reg = BackpropRegressor("poisson", (8,), solver="lbfgs", random_state=0).fit(X, y)
     assert reg.out_activation_ == "exp"
     assert (reg.predict(X) > 0).all()
-    assert np.corrcoef(reg.predict(X), np.exp(1 + X[:, 0] - X[:, 1]))[0, 1] > 0.95
+    assert np.corrcoef(reg.predict(X), rate)[0, 1] > 0.95  # 0.997 wherever it stops
 
 
 def test_network_without_hidden_layers():
@@ -323,7 +349,9 @@ def test_verbose_prints_the_loss(capsys):
 
 def test_warm_start_with_another_architecture_is_refused():
     X, y = sine_data(n=40)
-    reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", warm_start=True).fit(X, y)
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(4,), solver="lbfgs", warm_start=True, random_state=0
+    ).fit(X, y)
     with pytest.raises(ValueError, match="warm_start=False"):
         reg.set_params(hidden_layer_sizes=(5,)).fit(X, y)
 
@@ -355,12 +383,12 @@ def test_diverging_fit_raises_and_leaves_the_previous_model():
     ).fit(X, y)
     coefs, curve = reg.coefs_[0].copy(), list(reg.loss_curve_)
     reg.set_params(solver="sgd", learning_rate_init=1e6, max_iter=5, momentum=0.0)
-    with pytest.raises(ValueError, match="non-finite"), np.errstate(all="ignore"):
+    with pytest.raises(ValueError, match="diverged"):  # and no RuntimeWarning on the way
         reg.fit(X * 1e6, y * 1e6)
     np.testing.assert_array_equal(reg.coefs_[0], coefs)
     assert reg.loss_curve_ == curve  # the failed run's epochs are taken back
     assert reg.solver == "sgd"
-    with pytest.raises(ValueError, match="non-finite"), np.errstate(all="ignore"):
+    with pytest.raises(ValueError, match="not finite"):
         reg.partial_fit(X * 1e200, y * 1e200)
     assert reg.loss_curve_ == curve
 
@@ -374,7 +402,8 @@ def test_convergence_warning_points_at_the_callers_line():
 
 def test_one_class_is_always_predicted():
     X, _ = xor_data()
-    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="lbfgs").fit(X, ["only"] * len(X))
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="lbfgs", random_state=0)
+    clf.fit(X, ["only"] * len(X))
     assert clf.predict(X[:3]).tolist() == ["only"] * 3
     np.testing.assert_array_equal(clf.predict_proba(X[:3]), 1.0)
 
@@ -414,7 +443,9 @@ def test_batch_size_larger_than_the_data_is_clipped_with_a_warning():
 
 def test_warm_start_with_another_loss_is_refused():
     X, y = sine_data(n=40)
-    reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", warm_start=True)
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(4,), solver="lbfgs", warm_start=True, random_state=0
+    )
     reg.fit(X, np.abs(y))
     with pytest.raises(ValueError, match="'poisson'"):
         reg.set_params(loss="poisson").fit(X, np.abs(y))
@@ -463,6 +494,7 @@ def test_copied_model_warm_starts_like_the_original(how):
     assert twin.loss_curve_ == reg.loss_curve_
 
 
+@no_convergence_warning  # L-BFGS stops after 82 to 108 of 200 iterations as rounding varies
 def test_editing_coefs_changes_the_model_for_good():
     X, y = sine_data(n=30)
     reg = BackpropRegressor(hidden_layer_sizes=(4,), solver="lbfgs", random_state=0).fit(X, y)
@@ -518,7 +550,9 @@ def test_sparse_multilabel_targets_give_sparse_predictions():
 
 def test_warm_start_with_a_new_class_says_what_to_do():
     X, y = xor_data()
-    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="lbfgs", warm_start=True)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(3,), solver="lbfgs", warm_start=True, random_state=0
+    )
     clf.fit(X, y)
     with pytest.raises(ValueError, match="set warm_start=False"):
         clf.fit(X, y + 1)
