@@ -7,7 +7,6 @@ import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
@@ -34,12 +33,14 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         + """
     class_weight : dict, list of dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``: a dict
-        ``{label: weight}``; 'balanced', ``n_samples / (n_classes *
-        count(label))``; for multilabel and multiclass-multioutput targets a
-        list with one dict per output (or 'balanced' per output, the weights
-        of the outputs multiplied), as
-        :func:`sklearn.utils.class_weight.compute_sample_weight` computes
-        them. ``partial_fit`` accepts dicts only.
+        ``{label: weight}``; or 'balanced', ``n_samples / (n_classes *
+        count(label))``, where the counts add up the samples' weights when
+        ``sample_weight`` is given (so that a weight of 2 is the same as a
+        repeated sample). For multilabel and multiclass-multioutput targets,
+        a list with one dict per output, or 'balanced' for each output; the
+        outputs' weights are multiplied, as in
+        :func:`sklearn.utils.class_weight.compute_sample_weight`.
+        ``partial_fit`` accepts dicts only.
 
     label_smoothing : float, default=0.0
         Trains toward ``(1 - label_smoothing) y + label_smoothing / K``
@@ -336,10 +337,11 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 "batch at a time; compute the weights on the whole data with "
                 "sklearn.utils.class_weight.compute_class_weight and pass them as a dict."
             )
-        y = y.toarray() if sp.issparse(y) else y
+        y = y.toarray() if sp.issparse(y) else np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()  # one output: class_weight is one dict, not a list
-        weights = compute_sample_weight(self.class_weight, y).astype(dtype)
+        weights = _labels.class_sample_weight(self.class_weight, y, sample_weight)
+        weights = weights.astype(dtype)
         return weights if sample_weight is None else sample_weight * weights
 
     def _loss_name(self):

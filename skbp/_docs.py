@@ -161,8 +161,10 @@ NOTES = """
         E(W) = (1/S) sum_{i in B} s_i error(y_i, z_i) + alpha/(2S) sum_k ||W_k||^2
 
     Backpropagation gives its exact gradient: the output error is
-    ``delta_L = (s/S) (y_hat - y)`` (every loss here is paired with its
-    canonical link), each hidden layer's is ``delta_k = (delta_{k+1}
-    W_{k+1}^T) * f'(z_k)``, and ``grad W_k = a_{k-1}^T delta_k + (alpha/S) W_k``.
-    The derivation, step by step, is in the user guide.
+    ``delta_L = (s/S) d error / d z_L``, which is ``(s/S) (y_hat - y)`` for
+    every loss paired with its canonical link (squared error, Poisson and
+    the log-losses), each hidden layer's is ``delta_k = (delta_{k+1}
+    W_{k+1}^T) * f'(z_k)`` (times the dropout mask, when training with
+    dropout), and ``grad W_k = a_{k-1}^T delta_k + (alpha/S) W_k``. The
+    derivation, step by step, is in the user guide.
 """

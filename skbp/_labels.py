@@ -19,6 +19,7 @@ from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 SUPPORTED = ("binary", "multiclass", "multilabel-indicator", "multiclass-multioutput")
@@ -168,3 +169,43 @@ def _common_dtype(arrays):
     if len({d.kind for d in dtypes}) > 1:
         return np.dtype(object)  # e.g. numbers in one column, strings in another
     return np.result_type(*dtypes)
+
+
+def class_sample_weight(class_weight, y, sample_weight):
+    """Per-sample class weights, multiplied over outputs.
+
+    As :func:`sklearn.utils.class_weight.compute_sample_weight` computes them
+    (a dict or 'balanced', or one per output in a list for 2-D targets),
+    except that 'balanced' counts each sample by its ``sample_weight``: then
+    weighting a sample by 2 is the same as repeating it.
+    """
+    columns = [y] if y.ndim == 1 else [column(y, j) for j in range(y.shape[1])]
+    if y.ndim == 1:
+        per_output = [class_weight]
+    elif isinstance(class_weight, str):
+        per_output = [class_weight] * len(columns)
+    elif not isinstance(class_weight, list) or len(class_weight) != len(columns):
+        raise ValueError(
+            f"For {len(columns)} outputs, class_weight must be 'balanced' or a list of "
+            f"{len(columns)} dicts (got {class_weight!r})."
+        )
+    else:
+        per_output = class_weight
+    weights = np.ones(len(y))
+    for labels, weight in zip(columns, per_output, strict=True):
+        weights *= _one_output_weights(weight, labels, sample_weight)
+    return weights
+
+
+def _one_output_weights(class_weight, labels, sample_weight):
+    counted = slice(None)
+    if class_weight == "balanced" and sample_weight is not None:
+        counted = sample_weight > 0  # a class whose samples all weigh 0 is absent
+    classes = np.unique(labels[counted])
+    sw = None if sample_weight is None else sample_weight[counted]
+    by_class = compute_class_weight(
+        class_weight, classes=classes, y=labels[counted], sample_weight=sw
+    )
+    index = np.searchsorted(classes, labels).clip(max=len(classes) - 1)
+    present = classes[index] == labels
+    return np.where(present, by_class[index], 1.0)  # weight 1 for samples that weigh 0 anyway

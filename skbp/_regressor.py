@@ -49,7 +49,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     Attributes
     ----------
     out_activation_ : str
-        Output activation: 'identity' for squared error, 'exp' for Poisson.
+        Output activation: 'exp' for Poisson, 'identity' for every other loss.
 """
         + _docs.ATTRIBUTES
         + """

@@ -77,9 +77,9 @@ def test_nan_targets():
             quick(Estimator).fit(X_GOOD, y)
 
 
-def test_multiclass_multioutput_targets_are_refused():
-    Y = np.column_stack([Y_GOOD, np.arange(20) % 3])
-    with pytest.raises(ValueError, match="Unknown label type: multiclass-multioutput"):
+def test_continuous_multioutput_targets_are_refused_by_the_classifier():
+    Y = np.column_stack([Y_GOOD, np.linspace(0, 1, 20)])
+    with pytest.raises(ValueError, match="Unknown label type: continuous-multioutput"):
         quick(BackpropClassifier).fit(X_GOOD, Y)
 
 
@@ -108,7 +108,12 @@ BAD_PARAMS = [
     ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes must be positive"),
     ({"hidden_layer_sizes": (2.5,)}, ValueError, "hidden_layer_sizes must be positive"),
     ({"hidden_layer_sizes": 0}, InvalidParameterError, "hidden_layer_sizes"),
-    ({"activation": "softplus"}, InvalidParameterError, "'activation' parameter"),
+    ({"activation": "softmax"}, InvalidParameterError, "'activation' parameter"),
+    ({"activation": ["relu", "softmax"], "hidden_layer_sizes": (2, 2)}, ValueError, "'softmax'"),
+    ({"activation": ["relu"], "hidden_layer_sizes": (2, 2)}, ValueError, "1 entries"),
+    ({"dropout": [0.1, 0.2]}, ValueError, "2 entries"),
+    ({"dropout": 1.0}, InvalidParameterError, "'dropout' parameter"),
+    ({"dropout": [1.5]}, ValueError, r"dropout rates must be in \[0, 1\)"),
     ({"solver": "rmsprop"}, InvalidParameterError, "'solver' parameter"),
     ({"alpha": -1.0}, InvalidParameterError, "'alpha' parameter"),
     ({"batch_size": 0}, InvalidParameterError, "'batch_size' parameter"),
@@ -131,7 +136,7 @@ def test_invalid_parameters(Estimator, params, error, message):
 
 def test_regressor_loss_parameter():
     with pytest.raises(InvalidParameterError, match="'loss' parameter"):
-        BackpropRegressor(loss="huber").fit(X_GOOD, Y_GOOD)
+        BackpropRegressor(loss="hinge").fit(X_GOOD, Y_GOOD)
 
 
 def test_partial_fit_with_new_classes():

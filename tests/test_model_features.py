@@ -23,8 +23,10 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.class_weight import compute_class_weight
 
 from skbp import BackpropClassifier, BackpropRegressor
+from skbp._labels import class_sample_weight
 
 no_convergence_warning = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning"
@@ -675,12 +677,29 @@ def test_balanced_is_its_sample_weight(solver):
 def test_class_weight_multiplies_sample_weight(solver, class_weight):
     X, y = blobs(n=90)
     sw = np.random.RandomState(1).uniform(0.1, 2.0, size=len(y))
-    cw = per_sample(class_weight, y) if isinstance(class_weight, dict) else balanced(y)
+    if isinstance(class_weight, dict):
+        cw = per_sample(class_weight, y)
+    else:  # 'balanced' counts each sample by its weight: weight k = k repetitions
+        classes, index = np.unique(y, return_inverse=True)
+        cw = compute_class_weight("balanced", classes=classes, y=y, sample_weight=sw)[index]
     with quietly():
         both = small_clf(solver=solver, class_weight=class_weight).fit(X, y, sample_weight=sw)
     with quietly():
         product = small_clf(solver=solver).fit(X, y, sample_weight=sw * cw)
     assert_same_weights(both, product)
+
+
+def test_balanced_weights_count_samples_by_their_weight():
+    # A sample of weight 2 is a repeated sample; weight 0 an absent one, also
+    # when that removes a class entirely.
+    y = np.array([7, 7, 0, 0, 0, 1, 2, 2])
+    sw = np.array([0.0, 0.0, 2.0, 1.0, 1.0, 3.0, 1.0, 2.0])
+    repeated = np.repeat(np.arange(len(y)), sw.astype(int))
+    weighted = class_sample_weight("balanced", y, sw)
+    np.testing.assert_allclose(
+        weighted[repeated], class_sample_weight("balanced", y[repeated], None), rtol=1e-15
+    )
+    assert np.isfinite(weighted).all()
 
 
 @no_convergence_warning

@@ -31,8 +31,8 @@ Forward functions overwrite ``z`` with ``a``; backward functions overwrite
 ``delta``. Both get the layer's ``cache``, a buffer of ``z``'s shape that
 the forward pass fills with what its backward pass needs (or uses as scratch
 space), so training allocates no layer-sized array per batch. Outside
-training (``cache=None``) forward functions need no buffer. Every function is
-written so that large ``|z|`` neither overflows nor produces NaN.
+training (``cache=None``) they allocate what they need themselves. Every
+function is written so that large ``|z|`` neither overflows nor produces NaN.
 
 Output activations are the inverse links of the losses in
 :mod:`skbp._core.losses`; their derivatives enter through the losses, as the

@@ -6,7 +6,7 @@ output, adds its parameters' gradient to the workspace and returns the error
 at its input (None for the first layer, whose input error nothing needs).
 
 Every layer works in buffers of its own, ``views``, made from
-:meth:`buffer_names` by :class:`~skbp._core.network.Workspace` and handed out
+``buffer_names`` by :class:`~skbp._core.network.Workspace` and handed out
 for each batch size, so a training step allocates no batch-by-width array.
 """
 

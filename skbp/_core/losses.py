@@ -3,24 +3,23 @@
 For one sample with targets ``y`` (one entry per output unit), output
 pre-activations ``z`` and predictions ``y_hat = g(z)``, a loss is its
 per-sample error and ``delta = d error / d z``, the error that
-backpropagation starts from:
+backpropagation starts from (``r = y_hat - y``)::
 
-==============  ========  ==========================================  ==================
-loss            g         per-sample error                            d error / d z_k
-==============  ========  ==========================================  ==================
-squared_error   identity  1/2 sum_k r_k**2,  r = y_hat - y            r_k
-poisson         exp       sum_k y_k log(y_k / y_hat_k) - y_k + y_hat_k  y_hat_k - y_k
-binary_log_los  logistic  sum_k log(1 + exp(z_k)) - y_k z_k           y_hat_k - y_k
-log_loss        softmax   log(sum_k exp(z_k)) - sum_k y_k z_k         y_hat_k - y_k
-absolute_error  identity  sum_k |r_k|                                 sign(r_k)
-huber           identity  sum_k r_k**2 / 2 if |r_k| <= d,             clip(r_k, -d, d)
-                          else d (|r_k| - d / 2)
-quantile        identity  sum_k max(q (y_k - y_hat_k),                 1 - q if r_k > 0,
-                          (q - 1) (y_k - y_hat_k))                    else -q
-==============  ========  ==========================================  ==================
+    loss             g         per-sample error                     d error / d z_k
+    ---------------  --------  -----------------------------------  -----------------
+    squared_error    identity  1/2 sum_k r_k**2                     r_k
+    poisson          exp       sum_k y_k log(y_k / y_hat_k)         y_hat_k - y_k
+                                     - y_k + y_hat_k
+    binary_log_loss  logistic  sum_k log(1 + exp(z_k)) - y_k z_k    y_hat_k - y_k
+    log_loss         softmax   log(sum_k exp(z_k)) - sum_k y_k z_k  y_hat_k - y_k
+    absolute_error   identity  sum_k |r_k|                          sign(r_k)
+    huber            identity  sum_k r_k**2 / 2 where |r_k| <= d,   clip(r_k, -d, d)
+                               d (|r_k| - d / 2) elsewhere
+    quantile         identity  sum_k max(-q r_k, (1 - q) r_k)       1 - q if r_k > 0,
+                                                                    else -q
 
 The first four pair a loss with its canonical (inverse) link ``g``, which is
-what makes their derivative the same, ``y_hat - y``: :class:`Loss.delta`'s
+what makes their derivative the same, ``y_hat - y``: :meth:`Loss.delta`'s
 default. The log-losses are written in terms of ``z`` rather than
 ``log(y_hat)``: that form never takes the log of a rounded probability, so
 the value reported is exactly the function whose gradient training follows.
