@@ -120,11 +120,15 @@ def row(workload, unit, times, scale=1.0, **notes):
     return out
 
 
-def bench_large(size):
-    n = size.large_n
-    X, y = make_classification(
+def large_data(n):
+    return make_classification(
         n_samples=n, n_features=784, n_informative=100, n_classes=10, random_state=0
     )
+
+
+def bench_large(size):
+    n = size.large_n
+    X, y = large_data(n)
     rows = []
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)
@@ -135,6 +139,23 @@ def bench_large(size):
         name = f"large {n}x784 (256,128) adam b256 {np.dtype(dtype).name}"
         rows.append(row(name, "s/epoch", times, 1 / epochs))
     return rows
+
+
+def bench_dropout(size):
+    """The large network with dropout 0.2 after both hidden layers, against none."""
+    X, y = large_data(size.large_n)
+    epochs = size.large_epochs
+    params = stochastic((256, 128), 256, epochs)
+    runs = {
+        "skbp": lambda: BackpropClassifier(**params, dropout=0.2).fit(X, y),
+        "sklearn": lambda: MLPClassifier(**params).fit(X, y),
+        "no dropout": lambda: BackpropClassifier(**params).fit(X, y),
+    }
+    times = median_times(runs, size.repeats)
+    cost = times["skbp"] / times.pop("no dropout") - 1
+    name = f"large {size.large_n}x784 (256,128) adam b256 float64, skbp with dropout 0.2"
+    note = f"{cost:+.1%} per epoch over skbp without dropout"
+    return [row(name, "s/epoch", times, 1 / epochs, dropout_cost=note)]
 
 
 def bench_small(size):
@@ -221,6 +242,7 @@ def bench_memory(size):
 
 WORKLOADS = {
     "large": bench_large,
+    "dropout": bench_dropout,
     "small": bench_small,
     "digits": bench_digits,
     "gridsearch": bench_grid_search,
