@@ -181,17 +181,21 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     def _validate_training_data(self, X, y, first_pass):
         dtype = (np.float64, np.float32) if first_pass else self._network.dtype
+        # Casting to a float32 network's dtype overflows for values beyond its
+        # range: validate_data's finiteness check then says so, without numpy's
+        # RuntimeWarning first.
         try:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                accept_sparse=["csr", "csc"],
-                dtype=dtype,
-                multi_output=True,
-                y_numeric=self._numeric_target,
-                reset=first_pass,
-            )
+            with np.errstate(over="ignore", invalid="ignore"):
+                X, y = validate_data(
+                    self,
+                    X,
+                    y,
+                    accept_sparse=["csr", "csc"],
+                    dtype=dtype,
+                    multi_output=True,
+                    y_numeric=self._numeric_target,
+                    reset=first_pass,
+                )
         except ValueError as exc:
             if "could not convert" not in str(exc):
                 raise
@@ -295,10 +299,23 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         if not hasattr(self, "_network"):
             check_is_fitted(self)  # raises NotFittedError
         if not self._is_plain_valid_array(X):
-            X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
+            with np.errstate(over="ignore", invalid="ignore"):  # see _validate_training_data
+                X = validate_data(
+                    self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
+                )
+        # Hidden units may overflow and saturate on inputs far outside the
+        # training data's scale while the outputs stay finite: warn only about
+        # outputs that are not.
+        with np.errstate(all="ignore"):
+            out = self._network.logits(X) if logits else self._network.predict(X)
+        if not np.isfinite(out).all():
+            warnings.warn(
+                "Some predictions are not finite: the inputs are probably far outside "
+                "the scale of the training data.",
+                RuntimeWarning,
+                stacklevel=3,
             )
-        return self._network.logits(X) if logits else self._network.predict(X)
+        return out
 
     def _is_plain_valid_array(self, X):
         """Whether X needs no validation: what validate_data would return unchanged.
@@ -314,8 +331,14 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             and X.shape[0] > 0
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
-            and np.isfinite(np.add.reduce(X, axis=None))  # inf or nan: take the slow path
+            and self._sum_is_finite(X)  # inf or nan: take the slow path
         )
+
+    @staticmethod
+    def _sum_is_finite(X):
+        # A sum that overflows (huge but finite entries) also takes the slow path.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.isfinite(np.add.reduce(X, axis=None))
 
     # -- the parameters, as scikit-learn's per-layer lists ---------------------
     # Both are live views into the network's one flat parameter vector, which

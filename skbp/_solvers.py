@@ -130,6 +130,14 @@ def hold_out_validation(est, data, y, rng):
         )
     X_val, y_val = _safe_indexing(X, val), _safe_indexing(y, val)
     sw_val = None if sample_weight is None else sample_weight[val]
+    sw_train = None if sample_weight is None else sample_weight[train]
+    for part, weights in (("validation", sw_val), ("training", sw_train)):
+        if weights is not None and not weights.any():
+            raise ValueError(
+                f"The {part} set is too small: the early-stopping split left it only "
+                "samples of zero weight. Increase 'validation_fraction' or the size of "
+                "your dataset, or change random_state."
+            )
 
     def validate(net):
         y_hat = net.predict(X_val)
@@ -137,7 +145,6 @@ def hold_out_validation(est, data, y, rng):
             return np.nan  # a diverged network scores nothing, and never counts as best
         return est._score_outputs(y_val, y_hat, sw_val)
 
-    sw_train = None if sample_weight is None else sample_weight[train]
     return (_safe_indexing(X, train), Y[train], sw_train), validate
 
 

@@ -8,7 +8,7 @@ BLAS runs on one thread (conftest.py).
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from skbp import BackpropClassifier, BackpropRegressor
@@ -148,3 +148,64 @@ def test_interrupted_stochastic_fit_warns_at_the_caller(monkeypatch, solver):
     assert record[0].filename == __file__
     assert reg.n_iter_ == 2
     assert np.isfinite(reg.predict(X)).all()
+
+
+def test_a_blow_up_in_the_last_step_is_caught():
+    # Batch losses are taken before each step; the state after the last step
+    # is checked too.
+    reg = BackpropRegressor(
+        loss="poisson", hidden_layer_sizes=(3,), solver="sgd", max_iter=1,
+        learning_rate_init=0.1, shuffle=False, random_state=0,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="diverged"):
+        reg.fit([[1.76405235]], [400.15720837])
+
+
+def test_a_slow_blow_up_over_many_partial_fits_is_caught():
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(20, 2)) * 30, rng.normal(size=20)
+    reg = BackpropRegressor(
+        solver="sgd", learning_rate_init=0.01, hidden_layer_sizes=(), random_state=0
+    )
+
+    def train_online():
+        for _ in range(30):  # the loss grows about tenfold per call
+            reg.partial_fit(X, y)
+
+    with pytest.raises(ValueError, match="diverged"):
+        train_online()
+    assert np.all(np.array(reg.loss_curve_) < DIVERGENCE_GROWTH * reg.loss_curve_[0])
+
+
+def test_values_beyond_a_float32_model_are_refused_without_runtime_warnings():
+    X, y = sine_data()
+    reg = BackpropRegressor(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X.astype(np.float32), y)
+    with pytest.raises(ValueError, match="too large for dtype"):
+        reg.partial_fit(X * 1e300, y)
+    with pytest.raises(ValueError, match="too large for dtype"):
+        reg.predict(X * 1e300)
+
+
+def test_early_stopping_split_with_only_zero_weights_says_so():
+    clf = BackpropClassifier(
+        early_stopping=True, validation_fraction=0.25, max_iter=3, random_state=5
+    )
+    with pytest.raises(ValueError, match=r"set is too small: .* zero weight"):
+        clf.fit(np.arange(8.0)[:, None], [0, 1] * 4, sample_weight=[1.0] * 6 + [0.0] * 2)
+
+
+def test_predicting_far_outside_the_training_scale():
+    X, y = sine_data()
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(4,), activation="logistic", solver="lbfgs", random_state=0
+    ).fit(X.astype(np.float32), y)
+    # Saturated hidden units, finite outputs: no warning (pytest makes any an error).
+    assert np.isfinite(reg.predict(np.full((3, 1), 1e37, np.float32))).all()
+    counts = BackpropRegressor(loss="poisson", hidden_layer_sizes=(), solver="lbfgs")
+    counts.fit(X, np.exp(y))
+    counts.coefs_ = [np.ones((1, 1))]  # log-rate = x + b: exp overflows for large x
+    with pytest.warns(RuntimeWarning, match="not finite") as record:
+        counts.predict(np.full((3, 1), 1e300))
+    assert record[0].filename == __file__

@@ -219,6 +219,18 @@ class Network:
         self.backward(X, ws)
         return loss + self._add_l2_penalty(alpha / total, ws)
 
+    def batch_loss(self, X, Y, sample_weight, alpha):
+        """Loss ``E`` of a batch, without its gradient or the training buffers."""
+        z = self.logits(X)
+        errors = self._loss.errors(Y, z, self._loss.link(z, np.empty_like(z)))
+        if sample_weight is None:
+            total, mean = X.shape[0], float(errors.sum()) / X.shape[0]
+        else:
+            total = float(sample_weight.sum())
+            mean = float(np.dot(sample_weight, errors)) / total
+        weights = self.params[: self.n_weights]
+        return mean + 0.5 * alpha / total * float(np.dot(weights, weights))
+
     def _add_l2_penalty(self, scale, ws):
         """Add ``scale * W`` to the weights' gradient; return ``scale/2 ||W||^2``."""
         if scale == 0:

@@ -37,15 +37,19 @@ class Diverged(ArithmeticError):
 class LossGuard:
     """Watches batch losses for divergence; one comparison per batch while all is well.
 
-    The reference is the largest first loss of any run so far (the loss at the
-    initial weights, or the start of a warm-started run on new data), so a
-    well-trained model's tiny losses never make ordinary noise look like a
-    blow-up.
+    The reference is the loss training started from, the first batch's at
+    the initial weights. The first batch of a warm-started ``fit`` may raise
+    it (``may_raise_start``: new data can cost more than the old did), never
+    lower it, so a well-trained model's tiny losses never make ordinary noise
+    look like a blow-up; ``partial_fit`` calls continue one run, and a slow
+    blow-up over many of them is caught like one within a single fit.
     """
 
-    def __init__(self, start=None):
+    def __init__(self, start=None, may_raise_start=True):
         self.start = start
-        self.limit = -np.inf  # the first loss of a run always goes through check()
+        fixed = start is not None and not may_raise_start
+        # While limit is -inf, the next loss goes through check() and sets it.
+        self.limit = DIVERGENCE_GROWTH * start if fixed else -np.inf
 
     def check(self, loss):
         if not np.isfinite(loss) or self.limit > -np.inf:
@@ -143,25 +147,45 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
     batches = Batches(data, batch_size, settings.shuffle)
     ws = net.workspace(batch_size)
     ws.dropout_rng = _dropout_generator(net, rng, progress)
-    guard = LossGuard(progress.start_loss)
+    guard = LossGuard(progress.start_loss, may_raise_start=epochs is None)
     progress.n_iter = 0
     progress.unconverged = None
     try:
         with np.errstate(all="ignore"):
-            for _ in range(settings.max_iter if epochs is None else epochs):
-                loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws, guard)
-                progress.start_loss = guard.start
-                progress.record_epoch(loss, n_samples)
-                if settings.verbose:
-                    print(f"Iteration {progress.n_iter}, loss = {loss:.8f}")
-                if _should_stop(net, optimizer, progress, settings, validate):
-                    return "converged"
+            ending = _run_epochs(
+                net, optimizer, (batches, ws, guard), rng, settings, progress, validate, epochs
+            )
     except KeyboardInterrupt:
         return "interrupted"
     finally:
         if validate is not None and progress.best_params is not None:
             net.params[:] = progress.best_params
+    with np.errstate(all="ignore"):
+        _check_last_batch(net, batches, settings.alpha, guard)
+    return ending
+
+
+def _run_epochs(net, optimizer, pass_tools, rng, settings, progress, validate, epochs):
+    """The epochs of :func:`fit_stochastic`; ``pass_tools`` is (batches, workspace, guard)."""
+    batches, ws, guard = pass_tools
+    for _ in range(settings.max_iter if epochs is None else epochs):
+        loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws, guard)
+        progress.start_loss = guard.start
+        progress.record_epoch(loss, batches.X.shape[0])
+        if settings.verbose:
+            print(f"Iteration {progress.n_iter}, loss = {loss:.8f}")
+        if _should_stop(net, optimizer, progress, settings, validate):
+            return "converged"
     return "max_iter" if epochs is None else "epochs"
+
+
+def _check_last_batch(net, batches, alpha, guard):
+    """The batch losses are taken before each step: check the state after the last one."""
+    X, Y, sample_weight = batches.last
+    if sample_weight is None or sample_weight.any():
+        loss = net.batch_loss(X, Y, sample_weight, alpha)
+        if not loss <= guard.limit:
+            guard.check(loss)
 
 
 def _dropout_generator(net, rng, progress):
@@ -246,6 +270,7 @@ class Batches:
         self.Y, self.sample_weight = Y, sample_weight
         self.batch_size, self.shuffle = batch_size, shuffle
         self.order = np.arange(X.shape[0])
+        self.last = None  # the batch yielded last
         self._X_buf = None
         if shuffle and not sp.issparse(X):
             self._X_buf = np.empty((batch_size, X.shape[1]), X.dtype)
@@ -258,9 +283,10 @@ class Batches:
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
             if self.shuffle:
-                yield self._gather(self.order[start:stop])
+                self.last = self._gather(self.order[start:stop])
             else:
-                yield self._rows(slice(start, stop))
+                self.last = self._rows(slice(start, stop))
+            yield self.last
 
     def _rows(self, rows):
         sw = None if self.sample_weight is None else self.sample_weight[rows]
