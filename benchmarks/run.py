@@ -3,9 +3,11 @@
 Every workload trains the same network with identical settings (architecture,
 solver, batch size, epochs, dtype, seed) in each library, alternating the
 libraries run by run, and reports medians and the ratio to scikit-learn. The
-large-network workload also reports the GEMM floor: the time that the same
-matrix products alone take here (forward, weight gradient and back-propagated
-error for every layer, about 6 * n_params * n_samples flops an epoch).
+large-network workload also reports the GEMM floor: the time that the matrix
+products backpropagation needs take alone here (forward and weight gradient
+for every layer, and the back-propagated error for every layer but the first,
+whose error nothing uses: about 2 * (3 * n_weights - n_input_weights)
+flops a sample).
 
     python benchmarks/run.py            # full run, a few minutes
     python benchmarks/run.py --quick    # smaller sizes, under a minute
@@ -104,10 +106,11 @@ def gemm_floor(layer_sizes, batch_size, n_samples, dtype, repeats=5):
         layers.append((a, delta, W, outs))
 
     def one_batch():
-        for a, delta, W, (z, grad_W, delta_prev) in layers:
+        for k, (a, delta, W, (z, grad_W, delta_prev)) in enumerate(layers):
             np.matmul(a, W, out=z)
             np.matmul(a.T, delta, out=grad_W)
-            np.matmul(delta, W.T, out=delta_prev)
+            if k > 0:  # the input layer's error would only multiply the data
+                np.matmul(delta, W.T, out=delta_prev)
 
     per_batch = median_times({"floor": lambda: [one_batch() for _ in range(10)]}, repeats)
     return per_batch["floor"] / 10 * (n_samples / batch_size)

@@ -295,20 +295,26 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     # -- predicting ----------------------------------------------------------
 
     def _forward(self, X, logits=False):
-        """Validated forward pass: network outputs (or their ``z``) for every row of X."""
+        """Validated forward pass: network outputs (or their ``z``) for every row of X.
+
+        Casting to a float32 network's dtype may overflow (validate_data then
+        reports a value too large), and hidden units may overflow and saturate
+        on inputs far outside the training data's scale while the outputs stay
+        finite. So the pass first runs with floating-point trouble raising,
+        which costs nothing when there is none; on any, it runs again quietly
+        and warns only if some outputs are not finite.
+        """
         if not hasattr(self, "_network"):
             check_is_fitted(self)  # raises NotFittedError
-        if not self._is_plain_valid_array(X):
-            with np.errstate(over="ignore", invalid="ignore"):  # see _validate_training_data
-                X = validate_data(
-                    self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
-                )
-        # Hidden units may overflow and saturate on inputs far outside the
-        # training data's scale while the outputs stay finite: warn only about
-        # outputs that are not.
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                return self._unchecked_forward(X, logits)
+        except FloatingPointError:
+            pass
         with np.errstate(all="ignore"):
-            out = self._network.logits(X) if logits else self._network.predict(X)
-        if not np.isfinite(out).all():
+            out = self._unchecked_forward(X, logits)
+            finite = np.isfinite(out).all()
+        if not finite:
             warnings.warn(
                 "Some predictions are not finite: the inputs are probably far outside "
                 "the scale of the training data.",
@@ -316,6 +322,13 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=3,
             )
         return out
+
+    def _unchecked_forward(self, X, logits):
+        if not self._is_plain_valid_array(X):
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
+            )
+        return self._network.logits(X) if logits else self._network.predict(X)
 
     def _is_plain_valid_array(self, X):
         """Whether X needs no validation: what validate_data would return unchanged.
@@ -331,14 +344,9 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             and X.shape[0] > 0
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
-            and self._sum_is_finite(X)  # inf or nan: take the slow path
+            # inf or nan (or, in _forward's errstate, a sum that overflows): the slow path
+            and np.isfinite(np.add.reduce(X, axis=None))
         )
-
-    @staticmethod
-    def _sum_is_finite(X):
-        # A sum that overflows (huge but finite entries) also takes the slow path.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return np.isfinite(np.add.reduce(X, axis=None))
 
     # -- the parameters, as scikit-learn's per-layer lists ---------------------
     # Both are live views into the network's one flat parameter vector, which
