@@ -41,6 +41,7 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning, NotFit
 from sklearn.utils.validation import check_is_fitted
 
 from skbp import BackpropClassifier, BackpropRegressor
+from skbp._core.activations import HIDDEN
 
 settings.register_profile(
     "ci",
@@ -76,7 +77,7 @@ PROBLEMS = {
     "y_text": "numeric",
     "y_negative": "non-negative",
     "y_continuous": "Unknown label type",
-    "labels_2d": "Unknown label type",
+    "labels_2d_continuous": "Unknown label type",
     "sw_negative": "Negative",
     "sw_all_zero": "non-zero",
     "sw_length": r"sample_weight|shape",
@@ -86,6 +87,9 @@ PROBLEMS = {
 # then useless), or early stopping's validation split left too few samples.
 DIVERGED = r"learning_rate|not scaled|large values|diverged|not finite|non-finite"
 SPLIT_TOO_SMALL = r"(validation|training) set is too small|train set will be empty|test_size"
+
+ACTIVATION = st.sampled_from(sorted(HIDDEN))
+REGRESSION_LOSSES = ["squared_error", "poisson", "absolute_error", "huber", "quantile"]
 
 LABEL_POOLS = {
     "int": [0, 1, 2, 3],
@@ -104,10 +108,11 @@ def estimator_params(
     draw, Estimator, solvers=("lbfgs", "adam", "sgd"), early_stopping=(False, False, True)
 ):
     solver = draw(st.sampled_from(solvers))
+    hidden = draw(st.sampled_from([(3,), (), (4, 2), (1,)]))
     params = {
         "solver": solver,
-        "hidden_layer_sizes": draw(st.sampled_from([(3,), (), (4, 2), (1,)])),
-        "activation": draw(st.sampled_from(["relu", "identity", "tanh", "logistic"])),
+        "hidden_layer_sizes": hidden,
+        "activation": draw(ACTIVATION | st.tuples(*[ACTIVATION] * len(hidden))),
         "alpha": draw(st.sampled_from([1e-4, 0.0, 1.0, 1e3])),
         "max_iter": draw(st.integers(1, 6)),
         "tol": draw(st.sampled_from([1e-4, 0.0, 10.0])),
@@ -119,7 +124,13 @@ def estimator_params(
         ),
     }
     if Estimator is BackpropRegressor:
-        params["loss"] = draw(st.sampled_from(["squared_error", "poisson"]))
+        params["loss"] = draw(st.sampled_from(REGRESSION_LOSSES))
+        params["huber_delta"] = draw(st.sampled_from([1.0, 1e-3, 1e3]))
+        params["quantile"] = draw(st.sampled_from([0.5, 0.01, 0.9]))
+    else:
+        params["label_smoothing"] = draw(st.sampled_from([0.0, 0.1, 0.9]))
+        if solver == "lbfgs":  # partial_fit, which refuses 'balanced', is not offered
+            params["class_weight"] = draw(st.sampled_from([None, "balanced"]))
     if solver == "lbfgs":
         params["max_fun"] = draw(st.sampled_from([15000, 3]))
     else:
@@ -134,6 +145,7 @@ def _stochastic_params(draw, solver):
         "learning_rate_init": draw(st.sampled_from([1e-3, 0.1, 1.0, 10.0])),
         "n_iter_no_change": draw(st.sampled_from([10, 1, 2, np.inf])),
         "shuffle": draw(st.booleans()),
+        "dropout": draw(st.sampled_from([0.0, 0.0, 0.3, 0.9])),
     }
     if solver == "sgd":
         params["learning_rate"] = draw(st.sampled_from(["constant", "invscaling", "adaptive"]))
@@ -202,7 +214,9 @@ def _defects(spec, loss):
     if spec.target == "regression":
         found += ["y_nan", "y_text"] + (["y_negative"] if loss == "poisson" else [])
     elif spec.target != "multilabel":
-        found += ["y_continuous", "labels_2d"] + (["y_nan"] if spec.pool == "float" else [])
+        found += ["y_continuous", "labels_2d_continuous"] + (
+            ["y_nan"] if spec.pool == "float" else []
+        )
     return found
 
 
@@ -315,10 +329,9 @@ def class_targets(draw, rng, n, spec, defect):
     labels = sorted(set(y.tolist()))
     if defect == "y_continuous":
         y = rng.normal(size=n)
-    elif defect == "labels_2d" and n:  # multiclass-multioutput: not supported
-        # Three distinct values: with two, scikit-learn calls a 2-D y multilabel.
-        y = rng.randint(3, size=(n, 3))
-        y[0] = [0, 1, 2]
+    elif defect == "labels_2d_continuous" and n:  # continuous-multioutput: no classes
+        # (2-D labels, multiclass-multioutput, are valid: tests/test_model_features.py)
+        y = rng.normal(size=(n, 2))
     elif defect == "y_nan" and n:
         y = y.astype(np.float64)
         y[rng.randint(n)] = np.nan
