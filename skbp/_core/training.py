@@ -312,47 +312,57 @@ def fit_lbfgs(net, data, alpha, max_iter, max_fun, tol, verbose=False):
     a trial step whose loss is not finite counts as infinitely bad, so the
     line search backs off from it.
     """
-    X, Y, sample_weight = data
-    ws = net.workspace(X.shape[0])
-    loss_curve = []
-    start = net.params.astype(np.float64)
-    # The loss at the start, and the last iterate L-BFGS-B accepted with its loss.
-    last = {"start": None, "x": start, "fun": None}
-
-    def loss_and_gradient(flat):
-        net.params[:] = flat
-        loss = net.loss_and_gradient(X, Y, sample_weight, alpha, ws)
-        finite = np.isfinite(loss) and np.isfinite(ws.grad).all()
-        if last["start"] is None:  # the first evaluation is at the starting point
-            if not finite:
-                raise Diverged(loss, None)
-            last["start"] = last["fun"] = loss
-        return (loss if finite else np.inf), ws.grad.astype(np.float64)
-
-    def record(intermediate_result):
-        last["x"], last["fun"] = intermediate_result.x.copy(), float(intermediate_result.fun)
-        loss_curve.append(last["fun"])
-        if verbose:
-            print(f"Iteration {len(loss_curve)}, loss = {loss_curve[-1]:.8f}")
-
+    objective = _FullBatchObjective(net, data, alpha, verbose)
     options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
     try:
         with np.errstate(all="ignore"):
             result = minimize(
-                loss_and_gradient,
-                start,
-                method="L-BFGS-B",
-                jac=True,
-                callback=record,
-                options=options,
-            )
+                objective, objective.x, method="L-BFGS-B", jac=True,
+                callback=objective.record, options=options,
+            )  # fmt: skip
         result.interrupted = False
         if not np.isfinite(result.x).all():  # the step itself overflowed
-            raise Diverged(np.nan, last["start"])
+            raise Diverged(np.nan, objective.start_loss)
     except KeyboardInterrupt:
-        result = OptimizeResult(x=last["x"], fun=last["fun"], nit=len(loss_curve), status=-1)
+        result = OptimizeResult(
+            x=objective.x, fun=objective.fun, nit=len(objective.curve), status=-1
+        )
         result.interrupted = True
     finally:
         net.release_workspace()  # sized for the whole data set: not worth keeping
     net.params[:] = result.x
-    return result, loss_curve
+    return result, objective.curve
+
+
+class _FullBatchObjective:
+    """L-BFGS-B's view of the network: loss and gradient, and the iterates it accepts.
+
+    ``x`` and ``fun`` are the last accepted iterate and its loss (at first
+    the starting point), ``curve`` the loss after each iteration.
+    """
+
+    def __init__(self, net, data, alpha, verbose):
+        self.net, self.data, self.alpha, self.verbose = net, data, alpha, verbose
+        self.ws = net.workspace(data[0].shape[0])
+        self.x, self.fun, self.start_loss, self.curve = (
+            net.params.astype(np.float64),
+            None,
+            None,
+            [],
+        )
+
+    def __call__(self, flat):
+        self.net.params[:] = flat
+        loss = self.net.loss_and_gradient(*self.data, self.alpha, self.ws)
+        finite = np.isfinite(loss) and np.isfinite(self.ws.grad).all()
+        if self.start_loss is None:  # the first evaluation is at the starting point
+            if not finite:
+                raise Diverged(loss, None)
+            self.start_loss = self.fun = loss
+        return (loss if finite else np.inf), self.ws.grad.astype(np.float64)
+
+    def record(self, intermediate_result):
+        self.x, self.fun = intermediate_result.x.copy(), float(intermediate_result.fun)
+        self.curve.append(self.fun)
+        if self.verbose:
+            print(f"Iteration {len(self.curve)}, loss = {self.fun:.8f}")
