@@ -25,6 +25,12 @@ from ._support import LiveLayers, is_numeric, per_layer, rollback_on_error
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
+def _some_weight(weights):
+    if not weights.any():  # scikit-learn 1.9 checks this too; 1.8 lets it through
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return weights
+
+
 class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     """Base class of the backpropagation estimators; use a subclass."""
 
@@ -218,13 +224,11 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
     def _validate_sample_weight(self, sample_weight, X, y, incremental):
         """The user's weights, validated, times those the task adds (class weights)."""
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            sample_weight = _some_weight(
+                _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
             )
         weights = self._task_sample_weight(y, sample_weight, X.dtype, incremental)
-        if weights is not None and not weights.any():  # scikit-learn 1.8 lets it through
-            raise ValueError("Sample weights must contain at least one non-zero number.")
-        return weights
+        return None if weights is None else _some_weight(weights)
 
     def _hidden_layers(self):
         """Validated ``(sizes, activations, dropout rates)``, one entry per hidden layer."""
