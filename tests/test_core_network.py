@@ -177,8 +177,11 @@ def test_fit_lbfgs_reaches_a_small_gradient():
     assert np.abs(ws.grad).max() < 1e-3 * initial_gradient
 
 
+@pytest.mark.parametrize(
+    ("activation", "dropout"), [("relu", 0.0), (("gelu", "mish"), 0.3), ("elu", (0.0, 0.5))]
+)
 @pytest.mark.parametrize("shuffle", [False, True])
-def test_an_epoch_allocates_no_batch_sized_arrays(shuffle):
+def test_an_epoch_allocates_no_batch_sized_arrays(shuffle, activation, dropout):
     """After the first epoch, training reuses its buffers: per batch it allocates
     only arrays of batch x outputs (the loss terms), never batch x width.
 
@@ -190,10 +193,11 @@ def test_an_epoch_allocates_no_batch_sized_arrays(shuffle):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(2048, 64))
     Y = np.eye(3)[rng.randint(0, 3, size=2048)]
-    net = Network((64, 512, 256, 3), "relu", "log_loss").initialize(rng)
+    net = Network((64, 512, 256, 3), activation, "log_loss", dropout=dropout).initialize(rng)
     optimizer = Adam(net.n_params, net.dtype)
     batches = Batches((X, Y, None), 128, shuffle)
     ws = net.workspace(128)
+    ws.dropout_rng = np.random.default_rng(0)
     from skbp._core.training import run_epoch
 
     run_epoch(net, optimizer, batches, rng, 1e-4, ws)

@@ -7,10 +7,8 @@ sample-weighted} x {no dropout, dropout 0.4 with a fixed mask}: 704 cases, plus
 
 * autograd checks all 708: gradient and loss value of the forward pass
   written again below in autograd.numpy from ``net.unflatten(params)``.
-* Finite differences, 2 loss evaluations per parameter (~90 parameters),
-  check 92 of them: the 4 per-layer cases and a Latin square of the matrix in
-  which every activation meets every loss once and each of the 8 (alpha,
-  weights, dropout) settings meets every activation and every loss.
+* Central finite differences, 2 loss evaluations per parameter (~90
+  parameters), check all 708 as well (about 8 s together).
 
 Evaluation points keep clear of kinks: hidden pre-activations of relu-like
 units at least 1e-4 from 0, and residuals of absolute error, huber and
@@ -127,12 +125,6 @@ PER_LAYER = [
     Case(("relu", "mish"), "quantile", 0.3, False, (0.0, 0.5)),
     Case(("selu", "softplus"), "grouped_log_loss", 0.0, True, 0.0),
 ]
-# Latin square: activation i, loss j gets setting (i + j) mod 8.
-FD_SUBSET = [
-    Case(act, loss, *SETTINGS[(i + j) % len(SETTINGS)])
-    for i, act in enumerate(ACTIVATIONS)
-    for j, loss in enumerate(LOSSES)
-] + PER_LAYER
 
 
 def case_id(case):
@@ -263,10 +255,6 @@ def test_the_matrix_covers_every_activation_and_loss():
     assert set(REFERENCE) == set(HIDDEN)
     assert set(LOSS_PARAMS) == set(CORE_LOSSES)
     assert len(MATRIX) == 704
-    pairs = {(c.activation, c.loss) for c in FD_SUBSET}
-    assert len(pairs) == len(ACTIVATIONS) * len(LOSSES) + len(PER_LAYER)
-    for loss in LOSSES:  # every loss sees every setting under finite differences
-        assert {c[2:] for c in FD_SUBSET if c.loss == loss and c in MATRIX} == set(SETTINGS)
 
 
 @pytest.mark.parametrize("case", MATRIX + PER_LAYER, ids=case_id)
@@ -280,7 +268,7 @@ def test_gradient_and_loss_match_autograd(case):
     np.testing.assert_allclose(value, reference_loss(params, problem), rtol=1e-12)
 
 
-@pytest.mark.parametrize("case", FD_SUBSET, ids=case_id)
+@pytest.mark.parametrize("case", MATRIX + PER_LAYER, ids=case_id)
 def test_gradient_matches_finite_differences(case):
     problem = make_problem(case)
     assert_clear_of_kinks(problem)
