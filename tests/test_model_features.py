@@ -138,6 +138,12 @@ def small_reg(**params):
     return BackpropRegressor(**{**defaults, **params})
 
 
+def skewed_reg(**params):
+    """A regressor that learns the skewed_noise problem's conditional statistics."""
+    defaults = dict(hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=60, random_state=0)
+    return BackpropRegressor(**{**defaults, **params})
+
+
 @contextmanager
 def quietly():
     """For fits whose stopping short of convergence is not the point."""
@@ -420,20 +426,12 @@ def test_dropout_keeps_float32(Estimator):
 @no_convergence_warning
 def test_absolute_error_predicts_the_conditional_median():
     X, y, median, mean = skewed_noise()
-    reg = BackpropRegressor(
-        loss="absolute_error",
-        hidden_layer_sizes=(16,),
-        learning_rate_init=0.01,
-        max_iter=60,
-        random_state=0,
-    ).fit(X, y)
+    reg = skewed_reg(loss="absolute_error").fit(X, y)
     pred = reg.predict(X)
     assert abs(np.mean(y < pred) - 0.5) < 0.1
     gap = np.mean(np.abs(mean - median))  # about 0.3
     assert np.mean(np.abs(pred - median)) < 0.4 * gap
-    squared = BackpropRegressor(
-        hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=60, random_state=0
-    ).fit(X, y)
+    squared = skewed_reg().fit(X, y)
     assert np.mean(np.abs(squared.predict(X) - mean)) < 0.4 * gap  # it finds the mean
 
 
@@ -441,14 +439,7 @@ def test_absolute_error_predicts_the_conditional_median():
 @pytest.mark.parametrize("q", [0.1, 0.25, 0.75, 0.9])
 def test_quantile_loss_leaves_that_fraction_below(q):
     X, y, _, _ = skewed_noise()
-    reg = BackpropRegressor(
-        loss="quantile",
-        quantile=q,
-        hidden_layer_sizes=(16,),
-        learning_rate_init=0.01,
-        max_iter=60,
-        random_state=0,
-    ).fit(X, y)
+    reg = skewed_reg(loss="quantile", quantile=q).fit(X, y)
     pred = reg.predict(X)
     assert abs(np.mean(y < pred) - q) < 0.1
     # the fraction holds across x, not only on average (heteroscedastic noise)
@@ -460,14 +451,7 @@ def test_quantile_loss_leaves_that_fraction_below(q):
 def test_quantile_loss_on_several_outputs():
     X, y, _, _ = skewed_noise()
     Y = np.c_[y, -3 * y]  # the second output's noise is skewed the other way
-    reg = BackpropRegressor(
-        loss="quantile",
-        quantile=0.8,
-        hidden_layer_sizes=(16,),
-        learning_rate_init=0.01,
-        max_iter=60,
-        random_state=0,
-    ).fit(X, Y)
+    reg = skewed_reg(loss="quantile", quantile=0.8).fit(X, Y)
     pred = reg.predict(X)
     assert pred.shape == Y.shape
     for j in range(2):
