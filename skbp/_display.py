@@ -1,0 +1,255 @@
+"""LossCurveDisplay: the per-epoch training curves of a fitted network."""
+
+import numbers
+
+import numpy as np
+from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils._plotting import _validate_style_kwargs
+from sklearn.utils.validation import check_is_fitted
+
+
+def _check_matplotlib(caller_name):
+    try:
+        check_matplotlib_support(caller_name)
+    except ImportError as exc:
+        raise ImportError(f"{exc}, or with skbp's extra: `pip install skbp[plot]`.") from exc
+
+
+def _as_curve(values, name, n_epochs=None):
+    """Return ``values`` as a 1-D float array, or None when there is nothing to draw."""
+    if values is None:
+        return None
+    curve = np.asarray(values, dtype=float)
+    if curve.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {curve.shape}.")
+    if n_epochs is not None and curve.size > n_epochs:
+        raise ValueError(
+            f"{name} has {curve.size} values but loss_curve only {n_epochs}: "
+            "it cannot have more epochs than the training curve."
+        )
+    return curve if curve.size else None
+
+
+def _check_best_iteration(best_iteration, n_epochs):
+    if best_iteration is None:
+        return None
+    if not isinstance(best_iteration, numbers.Integral) or not 1 <= best_iteration <= n_epochs:
+        raise ValueError(
+            f"best_iteration must be an epoch between 1 and {n_epochs} "
+            f"(the length of loss_curve) or None, got {best_iteration!r}."
+        )
+    return int(best_iteration)
+
+
+def _epochs_ending_at(n_epochs, curve):
+    # A warm-started fit may have had validation data only in its later fits, so a
+    # shorter curve belongs to the last epochs.
+    return np.arange(n_epochs - curve.size + 1, n_epochs + 1)
+
+
+# Fixed colours: a twin axes restarts the colour cycle, which would give the score the
+# training loss's colour.
+_STYLES = {
+    "loss": {"label": "Training loss", "color": "C0"},
+    "validation_loss": {"label": "Validation loss", "color": "C1"},
+    "validation_score": {"label": "Validation score", "color": "C2"},
+    "best_iteration": {"color": "k", "linestyle": "--"},
+}
+
+
+class LossCurveDisplay:
+    """Training loss, validation loss and validation score of a network, per epoch.
+
+    Create it with :meth:`from_estimator` from a fitted network, or from the curves.
+    The losses share ``ax_``; the score, on another scale, has the twin y axis
+    ``score_ax_``. Validation curves shorter than ``loss_curve`` belong to its last
+    epochs. A curve that is None or empty is not drawn.
+
+    Parameters
+    ----------
+    loss_curve : sequence of float
+        Training loss after each epoch.
+
+    validation_loss_curve : sequence of float, default=None
+        Loss on the validation data after each epoch.
+
+    validation_scores : sequence of float, default=None
+        Score on the validation data after each epoch.
+
+    best_iteration : int, default=None
+        The epoch (1-based) whose weights the model kept, marked by a vertical
+        dashed line; None draws no line.
+
+    estimator_name : str, default=None
+        Title of the plot; None sets no title.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes with the losses, the best-iteration line and the legend.
+
+    score_ax_ : matplotlib Axes or None
+        Twin of ``ax_`` with the validation score; None when no score is drawn.
+
+    figure_ : matplotlib Figure
+        Figure containing the plot.
+
+    lines_ : dict of str to matplotlib Line2D
+        The artists drawn, under the keys ``"loss"``, ``"validation_loss"``,
+        ``"validation_score"`` and ``"best_iteration"``; only those drawn.
+
+    See Also
+    --------
+    sklearn.model_selection.LearningCurveDisplay : Score against training set size.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skbp import LossCurveDisplay
+    >>> display = LossCurveDisplay(
+    ...     loss_curve=[1.0, 0.6, 0.4, 0.3],
+    ...     validation_loss_curve=[0.7, 0.5, 0.55],
+    ...     validation_scores=[0.6, 0.8, 0.75],
+    ...     best_iteration=3,
+    ... ).plot()
+    >>> sorted(display.lines_)
+    ['best_iteration', 'loss', 'validation_loss', 'validation_score']
+    >>> display.lines_["validation_loss"].get_xdata().tolist()
+    [2, 3, 4]
+    """
+
+    def __init__(
+        self,
+        *,
+        loss_curve,
+        validation_loss_curve=None,
+        validation_scores=None,
+        best_iteration=None,
+        estimator_name=None,
+    ):
+        self.loss_curve = loss_curve
+        self.validation_loss_curve = validation_loss_curve
+        self.validation_scores = validation_scores
+        self.best_iteration = best_iteration
+        self.estimator_name = estimator_name
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        loss_kw=None,
+        validation_loss_kw=None,
+        validation_score_kw=None,
+        best_iteration_kw=None,
+    ):
+        """Plot the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to plot on; None creates a new figure and axes.
+
+        loss_kw, validation_loss_kw, validation_score_kw : dict, default=None
+            Keyword arguments for the ``ax.plot`` drawing each curve, over the
+            defaults (label and colour).
+
+        best_iteration_kw : dict, default=None
+            Keyword arguments for the ``ax.axvline`` marking the best iteration,
+            over the defaults (black, dashed).
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This display, with ``ax_``, ``score_ax_``, ``figure_`` and ``lines_``.
+        """
+        _check_matplotlib(f"{self.__class__.__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        loss, val_loss, scores, best = self._validated_data()
+        if ax is None:
+            _, ax = plt.subplots()
+        self.score_ax_ = None if scores is None else self._twin_below(ax)
+        curves = {
+            "loss": (ax, loss, loss_kw),
+            "validation_loss": (ax, val_loss, validation_loss_kw),
+            "validation_score": (self.score_ax_, scores, validation_score_kw),
+        }
+        self.lines_ = {}
+        for key, (curve_ax, curve, kw) in curves.items():
+            if curve is not None:
+                style = _validate_style_kwargs(_STYLES[key], kw or {})
+                epochs = _epochs_ending_at(loss.size, curve)
+                (self.lines_[key],) = curve_ax.plot(epochs, curve, **style)
+        if best is not None:
+            default = {**_STYLES["best_iteration"], "label": f"Best epoch ({best})"}
+            style = _validate_style_kwargs(default, best_iteration_kw or {})
+            self.lines_["best_iteration"] = ax.axvline(best, **style)
+
+        ax.set_xlabel("Epoch")
+        ax.set_ylabel("Loss")
+        if self.score_ax_ is not None:
+            self.score_ax_.set_ylabel("Validation score")
+        if self.estimator_name is not None:
+            ax.set_title(self.estimator_name)
+        ax.legend(handles=list(self.lines_.values()))
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    def _validated_data(self):
+        loss = _as_curve(self.loss_curve, "loss_curve")
+        if loss is None:
+            raise ValueError("loss_curve must hold at least one epoch.")
+        return (
+            loss,
+            _as_curve(self.validation_loss_curve, "validation_loss_curve", loss.size),
+            _as_curve(self.validation_scores, "validation_scores", loss.size),
+            _check_best_iteration(self.best_iteration, loss.size),
+        )
+
+    @staticmethod
+    def _twin_below(ax):
+        """A twin y axis drawn beneath ``ax``, so that it cannot cover ax's legend."""
+        twin = ax.twinx()
+        twin.set_zorder(ax.get_zorder() - 1)
+        # ax now covers the twin: move its background onto the twin.
+        twin.patch.set_facecolor(ax.patch.get_facecolor())
+        twin.patch.set_visible(ax.patch.get_visible())
+        ax.patch.set_visible(False)
+        return twin
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, **plot_kwargs):
+        """Plot the curves recorded by a fitted estimator.
+
+        Reads ``loss_curve_``, ``validation_loss_curve_``, ``validation_scores_`` and
+        ``best_iteration_``; a missing ``validation_loss_curve_`` or
+        ``best_iteration_`` counts as None.
+
+        Parameters
+        ----------
+        estimator : fitted BackpropClassifier or BackpropRegressor
+            The fitted network, or any fitted estimator with ``loss_curve_``.
+
+        ax : matplotlib Axes, default=None
+            Axes to plot on; None creates a new figure and axes.
+
+        **plot_kwargs : dict
+            Keyword arguments passed to :meth:`plot`, such as ``loss_kw``.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, plotted and titled with the estimator's class name.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        check_is_fitted(estimator, "loss_curve_")
+        display = cls(
+            loss_curve=estimator.loss_curve_,
+            validation_loss_curve=getattr(estimator, "validation_loss_curve_", None),
+            validation_scores=getattr(estimator, "validation_scores_", None),
+            best_iteration=getattr(estimator, "best_iteration_", None),
+            estimator_name=type(estimator).__name__,
+        )
+        return display.plot(ax=ax, **plot_kwargs)
