@@ -6,32 +6,36 @@ attributes live here; what differs between regression and classification
 subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 """
 
+import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._core import Diverged, Network
 from ._core.activations import HIDDEN
-from ._solvers import divergence_error, resume_progress, train_lbfgs, train_stochastic
-from ._support import LiveLayers, is_numeric, per_layer, rollback_on_error
+from ._inputs import InputChecks
+from ._monitor import ValidationSet, Watch, snapshot_progress
+from ._solvers import (
+    divergence_error,
+    hold_out_validation,
+    resume_progress,
+    train_lbfgs,
+    train_stochastic,
+)
+from ._support import LiveLayers, rollback_on_error
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
-def _some_weight(weights):
-    if not weights.any():  # scikit-learn 1.9 checks this too; 1.8 lets it through
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return weights
-
-
-class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
+class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=ABCMeta):
     """Base class of the backpropagation estimators; use a subclass."""
 
     _numeric_target = True
@@ -42,7 +46,9 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", "cosine", "one_cycle"})
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -64,6 +70,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "scoring": [str, callable, None],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "warmup_fraction": [Interval(Real, 0, 1, closed="left"), None],
     }
 
     def __init__(
@@ -93,6 +103,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
+        scoring=None,
+        weight_decay=0.0,
+        max_grad_norm=None,
+        warmup_fraction=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -118,6 +132,10 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dropout = dropout
+        self.scoring = scoring
+        self.weight_decay = weight_decay
+        self.max_grad_norm = max_grad_norm
+        self.warmup_fraction = warmup_fraction
 
     # -- what a task must say ------------------------------------------------
 
@@ -143,7 +161,14 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
 
     # -- fitting -------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation=None):
+        """Train on (X, y); ``validation`` is ``(X_val, y_val, sample_weight_val)`` or None.
+
+        The fit is one callback task, each epoch (or L-BFGS iteration) a subtask.
+        """
+        ctx = self._init_callback_context(max_subtasks=self._max_subtasks(incremental))
+        fit_data = (X, y, None if sample_weight is None else {"sample_weight": sample_weight})
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=fit_data[2])
         with rollback_on_error(self):
             first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
             if incremental and self.early_stopping:
@@ -151,16 +176,20 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
             X, y = self._validate_training_data(X, y, first_pass)
             Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
             sample_weight = self._validate_sample_weight(sample_weight, X, y, incremental)
+            if validation is not None:
+                validation = (*self._validation_data(*validation, X.dtype), validation[:2])
             rng = check_random_state(self.random_state)
             net = self._start_network(first_pass, X, Y, rng)
-            progress = resume_progress(
-                None if first_pass else self._progress,
-                self.early_stopping and self.solver != "lbfgs",
-            )
+            stopping = self.early_stopping and self.solver != "lbfgs"
+            previous = None if first_pass else self._progress
+            progress = resume_progress(previous, validation is not None or stopping, stopping)
             data = (X, Y, sample_weight)
             with progress.appends_undone_on_error():
                 try:
-                    optimizer = self._train(net, data, y, rng, progress, first_pass, incremental)
+                    passes = (first_pass, incremental)
+                    optimizer = self._train(
+                        net, data, y, rng, progress, passes, validation, fit_data
+                    )
                 except Diverged as exc:
                     raise divergence_error(self, exc, X) from exc
                 if not np.isfinite(net.params).all():
@@ -170,92 +199,50 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
                         "learning_rate_init may also help."
                     )
             self._commit(net, progress, optimizer)
+        ctx.call_on_fit_task_end(
+            estimator=self, X=fit_data[0], y=fit_data[1], metadata=fit_data[2],
+            reconstruction_attributes={},
+        )  # fmt: skip
         if progress.interrupted:
             warnings.warn("Training interrupted by user.", UserWarning, stacklevel=4)
         elif progress.unconverged:
             warnings.warn(progress.unconverged, ConvergenceWarning, stacklevel=4)
         return self
 
-    def _train(self, net, data, y, rng, progress, first_pass, incremental):
-        """Run the solver on ``net``; return the optimizer state to keep (None for L-BFGS)."""
+    def _max_subtasks(self, incremental):
         if self.solver == "lbfgs":
-            train_lbfgs(self, net, data, progress)
-            return None  # L-BFGS keeps no state between fits
-        previous = None if first_pass else self._optimizer
-        epochs = 1 if incremental else None
-        return train_stochastic(self, net, data, y, rng, progress, previous, epochs)
+            return self.max_iter + 1  # scipy's callback begins one iteration that never runs
+        return 1 if incremental else self.max_iter
 
-    def _validate_training_data(self, X, y, first_pass):
-        dtype = (np.float64, np.float32) if first_pass else self._network.dtype
-        # Casting to a float32 network's dtype overflows for values beyond its
-        # range: validate_data's finiteness check then says so, without numpy's
-        # RuntimeWarning first.
+    def _train(self, net, data, y, rng, progress, passes, validation, fit_data):
+        """Run the solver on ``net``; return the optimizer state to keep (None for L-BFGS)."""
+        first_pass, incremental = passes
+        lbfgs = self.solver == "lbfgs"
+        unit, total = ("Iteration", self.max_iter) if lbfgs else ("Epoch", self.max_iter)
+        watch = Watch(self, self._callback_fit_ctx, fit_data, self._snapshot, unit, total)
+        if incremental:
+            watch.total = None  # partial_fit: epochs are counted over all calls
+
+        def model(net):
+            return self._model_with(net, progress)
+
+        if validation is not None:
+            *arrays, y_val, raw = validation
+            early = self.early_stopping and not lbfgs
+            validation = ValidationSet(self, arrays, y_val, raw, model, early)
         try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                X, y = validate_data(
-                    self,
-                    X,
-                    y,
-                    accept_sparse=["csr", "csc"],
-                    dtype=dtype,
-                    multi_output=True,
-                    y_numeric=self._numeric_target,
-                    reset=first_pass,
-                )
-        except ValueError as exc:
-            if "could not convert" not in str(exc):
-                raise
-            if is_numeric(X):  # then y, of dtype object, is what failed
-                raise self._non_numeric_y(exc) from exc
-            raise ValueError(
-                f"X must be numeric ({exc}); encode text columns first, for "
-                "example with a OneHotEncoder in a ColumnTransformer."
-            ) from exc
-        if self._numeric_target and y.dtype.kind not in "biuf":  # e.g. a str array
-            raise self._non_numeric_y(f"got dtype {y.dtype}")
-        return X, y
-
-    def _non_numeric_y(self, detail):
-        return ValueError(
-            f"y must be numeric for {type(self).__name__} ({detail}); use "
-            "BackpropClassifier for class labels."
-        )
-
-    def _validate_sample_weight(self, sample_weight, X, y, incremental):
-        """The user's weights, validated, times those the task adds (class weights)."""
-        if sample_weight is not None:
-            sample_weight = _some_weight(
-                _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+            if lbfgs:
+                train_lbfgs(self, net, data, progress, validation, watch)
+                return None  # L-BFGS keeps no state between fits
+            if validation is None and self.early_stopping:
+                data, validation = hold_out_validation(self, data, y, fit_data[:2], rng, model)
+            previous = None if first_pass else self._optimizer
+            epochs = 1 if incremental else None
+            return train_stochastic(
+                self, net, data, rng, progress, previous, epochs, validation, watch
             )
-        weights = self._task_sample_weight(y, sample_weight, X.dtype, incremental)
-        return None if weights is None else _some_weight(weights)
-
-    def _hidden_layers(self):
-        """Validated ``(sizes, activations, dropout rates)``, one entry per hidden layer."""
-        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
-        if sizes.ndim != 1 or not all(
-            isinstance(s, Integral | np.integer) and s > 0 for s in sizes.tolist()
-        ):
-            raise ValueError(
-                f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}."
-            )
-        sizes = [int(s) for s in sizes]
-        activations = per_layer("activation", self.activation, len(sizes))
-        unknown = [a for a in activations if a not in HIDDEN]
-        if unknown:
-            raise ValueError(
-                f"activation {unknown[0]!r} is not one of {sorted(HIDDEN)} (got "
-                f"activation={self.activation!r})."
-            )
-        rates = per_layer("dropout", self.dropout, len(sizes))
-        if not all(isinstance(r, Real) and 0 <= r < 1 for r in rates):
-            raise ValueError(f"dropout rates must be in [0, 1), got dropout={self.dropout!r}.")
-        if self.solver == "lbfgs" and any(rates):
-            raise ValueError(
-                "dropout needs a stochastic solver ('sgd' or 'adam'): it makes the loss "
-                "random, which L-BFGS cannot minimise."
-            )
-        return sizes, activations, tuple(float(r) for r in rates)
+        finally:
+            watch.finish()
 
     def _start_network(self, first_pass, X, Y, rng):
         hidden, activations, rates = self._hidden_layers()
@@ -279,22 +266,38 @@ class BaseBackprop(BaseEstimator, metaclass=ABCMeta):
         return None
 
     def _commit(self, net, progress, optimizer):
-        self._network = net
-        self._progress = progress
-        self._optimizer = optimizer
-        self.n_layers_ = len(net.layer_sizes)
-        self.n_outputs_ = net.layer_sizes[-1]
-        self.out_activation_ = net.output_activation
-        self.n_iter_ = progress.n_iter
-        self.t_ = progress.n_samples_seen
-        self.loss_ = progress.loss
-        self.loss_curve_ = progress.loss_curve
-        self.best_loss_ = None if optimizer is None else progress.best_loss
-        scores = progress.validation_scores if optimizer is not None else None
-        self.validation_scores_ = scores
-        self.best_validation_score_ = (
-            progress.best_validation_score if scores is not None else None
-        )
+        vars(self).update(self._fitted_attributes(net, progress, optimizer))
+
+    def _fitted_attributes(self, net, progress, optimizer):
+        """The fitted state of a model with network ``net`` and training record ``progress``."""
+        scores = progress.validation_scores
+        return {
+            "_network": net,
+            "_progress": progress,
+            "_optimizer": optimizer,
+            "n_layers_": len(net.layer_sizes),
+            "n_outputs_": net.layer_sizes[-1],
+            "out_activation_": net.output_activation,
+            "n_iter_": progress.n_iter,
+            "t_": progress.n_samples_seen,
+            "loss_": progress.loss,
+            "loss_curve_": progress.loss_curve,
+            "best_loss_": progress.best_loss if self.solver != "lbfgs" else None,
+            "validation_scores_": scores,
+            "validation_loss_curve_": progress.validation_loss_curve,
+            "best_validation_score_": None if scores is None else progress.best_validation_score,
+            "best_iteration_": progress.best_iteration,
+        }
+
+    def _model_with(self, net, progress):
+        """A fitted copy of this estimator whose network is ``net`` (shared, not copied)."""
+        model = copy.copy(self)
+        vars(model).update(self._fitted_attributes(net, progress, None))
+        return model
+
+    def _snapshot(self, net, progress):
+        """The fitted attributes as they stand mid-fit, in copies later epochs leave alone."""
+        return self._fitted_attributes(net.copy(), snapshot_progress(progress), None)
 
     # -- predicting ----------------------------------------------------------
 

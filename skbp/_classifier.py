@@ -117,6 +117,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
+        scoring=None,
+        weight_decay=0.0,
+        max_grad_norm=None,
+        warmup_fraction=None,
         class_weight=None,
         label_smoothing=0.0,
     ):
@@ -145,12 +149,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
             dropout=dropout,
+            scoring=scoring,
+            weight_decay=weight_decay,
+            max_grad_norm=max_grad_norm,
+            warmup_fraction=warmup_fraction,
         )
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the network to data X and labels y.
 
         Parameters
@@ -162,12 +170,27 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative per-sample weights; None weighs all samples equally.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data, scored after each epoch (or L-BFGS iteration):
+            ``validation_scores_`` and ``validation_loss_curve_`` record it.
+            It replaces the ``validation_fraction`` split of early stopping,
+            which then stops on it; without early stopping it is only
+            watched. In a Pipeline, ``Pipeline(..., transform_input=["X_val"])``
+            transforms it as X.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets; required with ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
+
         Returns
         -------
         self : BackpropClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        validation = (X_val, y_val, sample_weight_val)
+        if all(v is None for v in validation):
+            validation = None
+        return self._fit(X, y, sample_weight, validation=validation)
 
     @available_if(BaseBackprop._check_partial_fit)
     @_fit_context(prefer_skip_nested_validation=True)

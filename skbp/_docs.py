@@ -32,11 +32,19 @@ PARAMETERS = """
         ``min(200, n_samples)``. ``batch_size=1`` is pure online learning.
         Larger values than the sample count are clipped, with a warning.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule for ``solver='sgd'``: constant
-        ``learning_rate_init``; ``learning_rate_init / (t + 1)**power_t``
-        after each epoch, ``t`` counting the samples seen; or divided by 5
-        each time ``n_iter_no_change`` epochs fail to improve by ``tol``.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', \
+            'one_cycle'}, default='constant'
+        Step-size schedule. For ``solver='sgd'``, as in scikit-learn:
+        constant ``learning_rate_init``; ``learning_rate_init / (t +
+        1)**power_t`` after each epoch, ``t`` counting the samples seen; or
+        divided by 5 each time ``n_iter_no_change`` epochs fail to improve
+        by ``tol``. Adam keeps a constant rate under 'invscaling' and
+        'adaptive', as scikit-learn's does. For both 'sgd' and 'adam', per
+        batch over the ``max_iter`` epochs' steps: 'cosine' decays from
+        ``learning_rate_init`` to 0 along half a cosine, after an optional
+        linear warm-up from 0; 'one_cycle' warms up linearly from
+        ``learning_rate_init / 25`` then anneals along a cosine to
+        ``learning_rate_init / 250000``. See ``warmup_fraction``.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.
@@ -61,7 +69,9 @@ PARAMETERS = """
         progress; L-BFGS uses it as its projected-gradient tolerance.
 
     verbose : bool, default=False
-        Print the loss after each epoch or iteration.
+        Print a line after each epoch (L-BFGS iteration): its number, the
+        training loss, the validation loss and score when there is
+        validation data, and the time since fit began.
 
     warm_start : bool, default=False
         Continue from the previous fit's weights *and optimizer state*
@@ -102,6 +112,29 @@ PARAMETERS = """
         one rate for every hidden layer or one per hidden layer, in [0, 1).
         Masks are drawn from ``random_state`` (same seed, same masks);
         predictions use the whole network. Needs 'sgd' or 'adam'.
+
+    scoring : str, callable or None, default=None
+        What early stopping stops on, and what ``validation_scores_``
+        records: None, the estimator's ``score`` (accuracy or R^2, as in
+        scikit-learn); 'loss', the validation loss (the estimator's ``score``
+        is still recorded); or a scikit-learn scorer, by name (e.g.
+        'roc_auc') or as a callable ``scorer(estimator, X, y)``.
+
+    weight_decay : float, default=0.0
+        Decoupled weight decay (AdamW, SGDW): before each step the weights
+        (not the intercepts) shrink by the factor ``1 - eta * weight_decay``,
+        ``eta`` the scheduled learning rate. Unlike ``alpha``, it does not
+        enter the loss or Adam's moments. 'sgd' and 'adam' only.
+
+    max_grad_norm : float or None, default=None
+        Clip the gradient by its global norm: a gradient ``g`` with
+        ``||g|| > max_grad_norm`` is used as ``g * max_grad_norm / ||g||``.
+        'sgd' and 'adam' only; None does not clip.
+
+    warmup_fraction : float or None, default=None
+        Share of the schedule's steps spent warming up, in [0, 1), for
+        ``learning_rate`` 'cosine' and 'one_cycle'; None means 0 for
+        'cosine' and 0.3 for 'one_cycle'.
 """
 
 ATTRIBUTES = """
@@ -120,10 +153,23 @@ ATTRIBUTES = """
         over all warm-started fits.
 
     validation_scores_ : list of float or None
-        Score on the held-out set after each epoch when ``early_stopping``.
+        Score on the validation set (``X_val`` or the early-stopping split)
+        after each epoch or L-BFGS iteration, by ``scoring``; None without
+        validation data.
+
+    validation_loss_curve_ : list of float or None
+        Loss on the validation set after each epoch or L-BFGS iteration:
+        the function ``loss_`` reports, without the penalty. None without
+        validation data.
 
     best_validation_score_ : float or None
-        Best of ``validation_scores_``.
+        With early stopping, the validation score of the epoch whose weights
+        were kept (the best of ``validation_scores_``, unless
+        ``scoring='loss'``).
+
+    best_iteration_ : int or None
+        With early stopping, the epoch whose weights were kept, counted as
+        ``loss_curve_`` counts (from 1); None otherwise.
 
     t_ : int
         Number of training samples the stochastic solvers have seen.

@@ -112,6 +112,10 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
+        scoring=None,
+        weight_decay=0.0,
+        max_grad_norm=None,
+        warmup_fraction=None,
         huber_delta=1.0,
         quantile=0.5,
     ):
@@ -140,13 +144,17 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
             dropout=dropout,
+            scoring=scoring,
+            weight_decay=weight_decay,
+            max_grad_norm=max_grad_norm,
+            warmup_fraction=warmup_fraction,
         )
         self.loss = loss
         self.huber_delta = huber_delta
         self.quantile = quantile
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the network to data X and targets y.
 
         Parameters
@@ -158,12 +166,27 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative per-sample weights; None weighs all samples equally.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data, scored after each epoch (or L-BFGS iteration):
+            ``validation_scores_`` and ``validation_loss_curve_`` record it.
+            It replaces the ``validation_fraction`` split of early stopping,
+            which then stops on it; without early stopping it is only
+            watched. In a Pipeline, ``Pipeline(..., transform_input=["X_val"])``
+            transforms it as X.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets; required with ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
+
         Returns
         -------
         self : BackpropRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        validation = (X_val, y_val, sample_weight_val)
+        if all(v is None for v in validation):
+            validation = None
+        return self._fit(X, y, sample_weight, validation=validation)
 
     @available_if(BaseBackprop._check_partial_fit)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -210,11 +233,11 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             raise ValueError("loss='poisson' requires non-negative targets y.")
         Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)
         if first_pass:
-            self._y_ndim = np.ndim(y)
-        elif Y.shape[1] != self.n_outputs_:
+            self._y_ndim, self._n_targets = np.ndim(y), Y.shape[1]
+        elif Y.shape[1] != (n_targets := getattr(self, "_n_targets", None) or self.n_outputs_):
             raise ValueError(
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
-                f"fitted with {self.n_outputs_}."
+                f"fitted with {n_targets}."
             )
         return Y
 

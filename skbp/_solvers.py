@@ -13,36 +13,44 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing
 
 from ._core import SGD, Adam, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+from ._monitor import ValidationSet
+
+# scikit-learn's SGD schedules, which its Adam ignores.
+SGD_ONLY_SCHEDULES = ("invscaling", "adaptive")
 
 
-def resume_progress(previous, early_stopping):
+def resume_progress(previous, validating, early_stopping):
     """A copy of the previous fit's record (or a new one), ready for this fit.
 
     The copy is shallow: its curves are the previous record's lists, appended
     to in place (see ``Progress.appends_undone_on_error``).
     """
     progress = Progress() if previous is None else copy.copy(previous)
-    if early_stopping:
+    if validating:
         if progress.validation_scores is None:
             progress.validation_scores = []
-            progress.best_validation_score = -np.inf
+        if progress.validation_loss_curve is None:
+            progress.validation_loss_curve = []
+    if early_stopping:
+        if progress.best_criterion is None:
+            progress.best_criterion = -np.inf
         progress.best_loss = None
     elif progress.best_loss is None:
         progress.best_loss = np.inf
+    progress.stop_requested = False
     return progress
 
 
-def train_lbfgs(est, net, data, progress):
+def train_lbfgs(est, net, data, progress, validation, watch):
     """Full-batch L-BFGS; records the curve and why it stopped short, if it did."""
-    result, curve = fit_lbfgs(
-        net, data, est.alpha, est.max_iter, est.max_fun, est.tol, est.verbose
+    result = fit_lbfgs(
+        net, data, est.alpha, est.max_iter, est.max_fun, est.tol, progress, validation, watch
     )
-    progress.loss_curve.extend(curve)
     progress.n_iter = min(result.nit, est.max_iter)
     progress.loss = None if result.fun is None else float(result.fun)
     progress.interrupted = result.interrupted
     progress.unconverged = None
-    if result.status != 0 and not result.interrupted:
+    if result.status != 0 and not (result.interrupted or result.stopped):
         progress.unconverged = (
             f"lbfgs failed to converge after {progress.n_iter} iteration(s) "
             f"(status={result.status}): {result.message}. Increase max_iter or "
@@ -50,20 +58,22 @@ def train_lbfgs(est, net, data, progress):
         )
 
 
-def train_stochastic(est, net, data, y, rng, progress, previous, epochs=None):
+def train_stochastic(est, net, data, rng, progress, previous, epochs, validation, watch):
     """Minibatch SGD or Adam, continuing ``previous`` optimizer's state if given."""
-    optimizer = make_optimizer(est, net, previous)
-    data, validate = hold_out_validation(est, data, y, rng)
+    size = batch_size(est.batch_size, data[0].shape[0])
+    steps_per_epoch = -(-data[0].shape[0] // size)
+    optimizer = make_optimizer(est, net, previous, est.max_iter * steps_per_epoch)
     settings = StochasticSettings(
-        batch_size=batch_size(est.batch_size, data[0].shape[0]),
+        batch_size=size,
         max_iter=est.max_iter,
         shuffle=est.shuffle,
         tol=est.tol,
         n_iter_no_change=est.n_iter_no_change,
         alpha=est.alpha,
-        verbose=bool(est.verbose),
     )
-    ending = fit_stochastic(net, optimizer, data, rng, settings, progress, validate, epochs)
+    ending = fit_stochastic(
+        net, optimizer, data, rng, settings, progress, validation, epochs, watch
+    )
     progress.interrupted = ending == "interrupted"
     if ending == "max_iter":
         progress.unconverged = (
@@ -89,8 +99,21 @@ def divergence_error(est, diverged, X):
     return ValueError(f"{what}. The likely cause is {cause}. The model was left as it was.")
 
 
-def make_optimizer(est, net, previous):
-    """The estimator's optimizer, carrying ``previous``'s state when it is the same kind."""
+def make_optimizer(est, net, previous, total_steps):
+    """The estimator's optimizer, carrying ``previous``'s state when it is the same kind.
+
+    ``total_steps`` is the horizon of the 'cosine' and 'one_cycle' schedules.
+    Adam keeps a constant rate under 'invscaling' and 'adaptive', which only
+    scikit-learn's SGD follows: a model fitted with those settings trains as
+    it does in scikit-learn.
+    """
+    common = dict(
+        total_steps=total_steps,
+        warmup_fraction=est.warmup_fraction,
+        weight_decay=est.weight_decay,
+        max_grad_norm=est.max_grad_norm,
+        n_decayed=net.n_weights,
+    )
     if est.solver == "sgd":
         optimizer = SGD(
             net.n_params,
@@ -100,20 +123,30 @@ def make_optimizer(est, net, previous):
             est.momentum,
             est.nesterovs_momentum,
             est.power_t,
+            **common,
         )
     else:
+        schedule = "constant" if est.learning_rate in SGD_ONLY_SCHEDULES else est.learning_rate
         optimizer = Adam(
-            net.n_params, net.dtype, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon
+            net.n_params,
+            net.dtype,
+            est.learning_rate_init,
+            est.beta_1,
+            est.beta_2,
+            est.epsilon,
+            schedule=schedule,
+            **common,
         )
     if type(previous) is not type(optimizer):
         return optimizer
     return optimizer.resume(previous)
 
 
-def hold_out_validation(est, data, y, rng):
-    """Split off ``validation_fraction`` for early stopping, with a scoring function."""
-    if not est.early_stopping:
-        return data, None
+def hold_out_validation(est, data, y, raw, rng, model):
+    """Split off ``validation_fraction`` for early stopping: training data and a ValidationSet.
+
+    ``raw`` is ``(X, y)`` as the user passed them, split the same way for scorers.
+    """
     if est.validation_fraction == 0:
         raise ValueError("early_stopping=True needs validation_fraction > 0.")
     X, Y, sample_weight = data
@@ -128,7 +161,6 @@ def hold_out_validation(est, data, y, rng):
             "The validation set is too small. Increase 'validation_fraction' "
             "or the size of your dataset."
         )
-    X_val, y_val = _safe_indexing(X, val), _safe_indexing(y, val)
     sw_val = None if sample_weight is None else sample_weight[val]
     sw_train = None if sample_weight is None else sample_weight[train]
     for part, weights in (("validation", sw_val), ("training", sw_train)):
@@ -138,14 +170,15 @@ def hold_out_validation(est, data, y, rng):
                 "samples of zero weight. Increase 'validation_fraction' or the size of "
                 "your dataset, or change random_state."
             )
-
-    def validate(net):
-        y_hat = net.predict(X_val)
-        if not np.isfinite(y_hat).all():
-            return np.nan  # a diverged network scores nothing, and never counts as best
-        return est._score_outputs(y_val, y_hat, sw_val)
-
-    return (_safe_indexing(X, train), Y[train], sw_train), validate
+    validation = ValidationSet(
+        est,
+        (_safe_indexing(X, val), Y[val], sw_val),
+        _safe_indexing(y, val),
+        tuple(_safe_indexing(part, val) for part in raw),
+        model,
+        early_stopping=True,
+    )
+    return (_safe_indexing(X, train), Y[train], sw_train), validation
 
 
 def _stratification(labels, validation_fraction):

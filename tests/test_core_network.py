@@ -140,11 +140,17 @@ def test_validation_stopping_restores_the_best_parameters():
     scores = iter([0.1, 0.5, 0.3, 0.2, 0.2, 0.1])
     snapshots = []
 
-    def validate(net):
-        snapshots.append(net.params.copy())
-        return next(scores)
+    class Validation:
+        early_stopping = True
 
-    progress = Progress(best_loss=None, validation_scores=[], best_validation_score=-np.inf)
+        def evaluate(self, net):
+            snapshots.append(net.params.copy())
+            score = next(scores)
+            return score, score, 1 - score
+
+    progress = Progress(
+        best_loss=None, validation_scores=[], validation_loss_curve=[], best_criterion=-np.inf
+    )
     fit_stochastic(
         net,
         Adam(net.n_params, net.dtype, 0.01),
@@ -152,10 +158,12 @@ def test_validation_stopping_restores_the_best_parameters():
         rng,
         settings(max_iter=6, n_iter_no_change=2),
         progress,
-        validate,
+        Validation(),
     )
     assert progress.validation_scores == [0.1, 0.5, 0.3, 0.2, 0.2]
+    assert progress.validation_loss_curve == [0.9, 0.5, 0.7, 0.8, 0.8]
     assert progress.best_validation_score == 0.5
+    assert progress.best_iteration == 2
     np.testing.assert_array_equal(net.params, snapshots[1])
 
 
@@ -168,7 +176,9 @@ def test_fit_lbfgs_reaches_a_small_gradient():
     ws = net.workspace(len(X))
     net.loss_and_gradient(X, Y, None, 1e-4, ws)
     initial_gradient = np.abs(ws.grad).max()
-    result, curve = fit_lbfgs(net, (X, Y, None), 1e-4, 500, 15000, 1e-6)
+    progress = Progress()
+    result = fit_lbfgs(net, (X, Y, None), 1e-4, 500, 15000, 1e-6, progress)
+    curve = progress.loss_curve
     assert result.status == 0
     assert len(curve) == result.nit
     assert all(b <= a for a, b in pairwise(curve))
@@ -212,7 +222,7 @@ def test_an_epoch_allocates_no_batch_sized_arrays(shuffle, activation, dropout):
 def test_lbfgs_lets_go_of_its_data_sized_buffers():
     X, Y = regression_problem()
     net = Network((2, 8, 1), "tanh", "squared_error").initialize(np.random.RandomState(0))
-    fit_lbfgs(net, (X, Y, None), 1e-4, 5, 100, 1e-6)
+    fit_lbfgs(net, (X, Y, None), 1e-4, 5, 100, 1e-6, Progress())
     assert net._workspace is None
 
 

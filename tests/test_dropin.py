@@ -12,9 +12,10 @@ PAIRS = [(BackpropClassifier, MLPClassifier), (BackpropRegressor, MLPRegressor)]
 
 
 # What skbp adds, with the defaults that keep scikit-learn's behaviour.
+TRAINING = {"scoring": None, "weight_decay": 0.0, "max_grad_norm": None, "warmup_fraction": None}
 EXTRAS = {
-    BackpropClassifier: {"dropout": 0.0, "class_weight": None, "label_smoothing": 0.0},
-    BackpropRegressor: {"dropout": 0.0, "huber_delta": 1.0, "quantile": 0.5},
+    BackpropClassifier: {"dropout": 0.0, **TRAINING, "class_weight": None, "label_smoothing": 0.0},
+    BackpropRegressor: {"dropout": 0.0, **TRAINING, "huber_delta": 1.0, "quantile": 0.5},
 }
 
 

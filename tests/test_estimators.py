@@ -344,7 +344,9 @@ def test_verbose_prints_the_loss(capsys):
     X, y = sine_data(n=40)
     with pytest.warns(ConvergenceWarning):
         BackpropRegressor(hidden_layer_sizes=(4,), max_iter=2, verbose=True).fit(X, y)
-    assert "Iteration 2, loss = " in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Epoch 1/2", "Epoch 2/2"]
+    assert all(" loss " in line and line.endswith(" s]") for line in lines)
 
 
 def test_warm_start_with_another_architecture_is_refused():

@@ -4,11 +4,14 @@ Callers (the estimators) hand it validated, contiguous float arrays of one
 dtype; everything here is the mathematics of training a network.
 """
 
+from .lbfgs import fit_lbfgs
 from .network import Network, Workspace
 from .optimizers import SGD, Adam
-from .training import Diverged, Progress, StochasticSettings, fit_lbfgs, fit_stochastic
+from .schedules import SCHEDULES, make_schedule
+from .training import Diverged, Progress, StochasticSettings, fit_stochastic
 
 __all__ = [
+    "SCHEDULES",
     "SGD",
     "Adam",
     "Diverged",
@@ -18,4 +21,5 @@ __all__ = [
     "Workspace",
     "fit_lbfgs",
     "fit_stochastic",
+    "make_schedule",
 ]

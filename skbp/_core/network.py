@@ -221,15 +221,19 @@ class Network:
 
     def batch_loss(self, X, Y, sample_weight, alpha):
         """Loss ``E`` of a batch, without its gradient or the training buffers."""
-        z = self.logits(X)
-        errors = self._loss.errors(Y, z, self._loss.link(z, np.empty_like(z)))
-        if sample_weight is None:
-            total, mean = X.shape[0], float(errors.sum()) / X.shape[0]
-        else:
-            total = float(sample_weight.sum())
-            mean = float(np.dot(sample_weight, errors)) / total
+        _, mean = self.predict_and_error(X, Y, sample_weight)
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         weights = self.params[: self.n_weights]
         return mean + 0.5 * alpha / total * float(np.dot(weights, weights))
+
+    def predict_and_error(self, X, Y, sample_weight):
+        """Outputs ``y_hat`` for X, and their (sample-weighted) mean error: E without penalty."""
+        z = self.logits(X)
+        y_hat = self._loss.link(z, np.empty_like(z))
+        errors = self._loss.errors(Y, z, y_hat)
+        if sample_weight is None:
+            return y_hat, float(errors.sum()) / X.shape[0]
+        return y_hat, float(np.dot(sample_weight, errors)) / float(sample_weight.sum())
 
     def _add_l2_penalty(self, scale, ws):
         """Add ``scale * W`` to the weights' gradient; return ``scale/2 ||W||^2``."""

@@ -1,10 +1,12 @@
-"""Training loops: minibatch descent split into fit -> epoch -> batch -> step, and L-BFGS.
+"""Minibatch training, split into fit -> epoch -> batch -> step.
 
 The loops know nothing of estimators: they move a :class:`~skbp._core.network.Network`'s flat
 parameter vector downhill and record what happened in a :class:`Progress`.
-Scoring a validation set is the caller's business, passed in as a function.
+What a validation set scores and what happens between epochs (callbacks,
+printing) is the caller's business, passed in as a ``validation`` and an
+``observer`` object.
 
-Both loops run with numpy's floating-point warnings silenced: an overflow is
+The loop runs with numpy's floating-point warnings silenced: an overflow is
 not reported as a RuntimeWarning half-way through an epoch, but as
 :class:`Diverged` once the loss it produces is seen.
 """
@@ -15,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult, minimize
 
 # How far the loss may climb above the one training started from before the
 # run counts as diverged: four orders of magnitude is never a noisy batch.
@@ -66,22 +67,26 @@ class StochasticSettings:
     tol: float
     n_iter_no_change: float
     alpha: float
-    verbose: bool = False
 
 
 @dataclass
 class Progress:
     """What training has seen; carried over when training continues.
 
-    ``best_loss`` drives stopping on the training loss; with a validation
-    score instead, ``best_validation_score`` does and ``best_params`` keeps
-    the parameters that reached it.
+    ``best_loss`` drives stopping on the training loss. With a validation set,
+    each epoch adds its ``validation_scores`` and ``validation_loss_curve``
+    entries; when training stops on it, ``best_criterion`` (higher is better:
+    a score, or minus a loss) does, and ``best_params`` keeps the parameters
+    that reached it, from epoch ``best_iteration`` of ``loss_curve``.
     """
 
     loss_curve: list = field(default_factory=list)
     best_loss: float = np.inf
     validation_scores: list = None
+    validation_loss_curve: list = None
+    best_criterion: float = None
     best_validation_score: float = None
+    best_iteration: int = None
     best_params: np.ndarray = None
     no_improvement_count: int = 0
     n_iter: int = 0
@@ -89,6 +94,8 @@ class Progress:
     loss: float = None
     unconverged: str = None  # why the last run stopped short, if it did
     interrupted: bool = False  # the last run was stopped by Ctrl-C
+    stop_requested: bool = False  # an observer asked training to stop
+    event: str = None  # what the last epoch's end did to the schedule, for verbose output
     start_loss: float = None  # the divergence check's reference (see LossGuard)
     dropout_rng: np.random.Generator = None  # where dropout masks come from
 
@@ -100,15 +107,17 @@ class Progress:
         them would cost O(epochs so far) per partial_fit call), so a failed
         run must remove what it appended.
         """
-        n_losses = len(self.loss_curve)
-        n_scores = None if self.validation_scores is None else len(self.validation_scores)
+        curves = [c for c in self._curves() if c is not None]
+        lengths = [len(c) for c in curves]
         try:
             yield self
         except BaseException:
-            del self.loss_curve[n_losses:]
-            if n_scores is not None:
-                del self.validation_scores[n_scores:]
+            for curve, n in zip(curves, lengths, strict=True):
+                del curve[n:]
             raise
+
+    def _curves(self):
+        return self.loss_curve, self.validation_scores, self.validation_loss_curve
 
     def record_epoch(self, loss, n_samples):
         self.n_iter += 1
@@ -123,24 +132,41 @@ class Progress:
         self.no_improvement_count = self.no_improvement_count + 1 if stalled else 0
         self.best_loss = min(self.best_loss, loss)
 
-    def improved_score(self, score, params, tol):
-        """Track a validation score (higher is better), keeping the best parameters."""
+    def record_validation(self, result, params, tol=None):
+        """Record ``result = (criterion, score, loss)`` of the current parameters.
+
+        With ``tol`` training stops on the criterion (higher is better): count
+        epochs that fail to beat the best by tol, and keep the best parameters.
+        """
+        criterion, score, loss = result
         self.validation_scores.append(score)
-        stalled = score < self.best_validation_score + tol
+        self.validation_loss_curve.append(loss)
+        if tol is None:
+            return
+        stalled = not criterion >= self.best_criterion + tol  # nan never improves
         self.no_improvement_count = self.no_improvement_count + 1 if stalled else 0
-        if score > self.best_validation_score:
+        if criterion > self.best_criterion:
+            self.best_criterion = criterion
             self.best_validation_score = score
+            self.best_iteration = len(self.loss_curve)
             self.best_params = params.copy()
 
 
-def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None, epochs=None):
+def fit_stochastic(
+    net, optimizer, data, rng, settings, progress, validation=None, epochs=None, observer=None
+):
     """Run epochs until progress stalls or ``epochs`` (default max_iter) have run.
 
-    ``data`` is ``(X, Y, sample_weight)``; ``validate(net)`` returns a score
-    to stop on instead of the training loss. Returns why training ended:
-    'converged', 'max_iter', 'epochs' (the requested count ran) or 'interrupted'
-    (Ctrl-C: the parameters are those of the last completed batch, or the best
-    validated ones). Raises :class:`Diverged` if the loss blows up.
+    ``data`` is ``(X, Y, sample_weight)``. ``validation.evaluate(net)`` gives
+    ``(criterion, score, loss)`` on held-out data after each epoch; training
+    stops on the criterion instead of the training loss if
+    ``validation.early_stopping``. ``observer.begin()`` and
+    ``observer.end(net, progress)`` frame each epoch; ``end`` returning True
+    asks training to stop. Returns why training ended: 'converged',
+    'max_iter', 'epochs' (the requested count ran), 'stopped' (the observer
+    asked) or 'interrupted' (Ctrl-C: the parameters are those of the last
+    completed batch). With early stopping the best validated parameters are
+    restored in every case. Raises :class:`Diverged` if the loss blows up.
     """
     n_samples = data[0].shape[0]
     batch_size = min(settings.batch_size, n_samples)
@@ -150,33 +176,67 @@ def fit_stochastic(net, optimizer, data, rng, settings, progress, validate=None,
     guard = LossGuard(progress.start_loss, may_raise_start=epochs is None)
     progress.n_iter = 0
     progress.unconverged = None
+    loop = _EpochLoop(net, optimizer, settings, progress, validation, observer)
     try:
         with np.errstate(all="ignore"):
-            ending = _run_epochs(
-                net, optimizer, (batches, ws, guard), rng, settings, progress, validate, epochs
-            )
+            ending = loop.run(batches, ws, guard, rng, epochs)
     except KeyboardInterrupt:
         return "interrupted"
     finally:
-        if validate is not None and progress.best_params is not None:
+        if loop.early_stopping and progress.best_params is not None:
             net.params[:] = progress.best_params
     with np.errstate(all="ignore"):
         _check_last_batch(net, batches, settings.alpha, guard)
     return ending
 
 
-def _run_epochs(net, optimizer, pass_tools, rng, settings, progress, validate, epochs):
-    """The epochs of :func:`fit_stochastic`; ``pass_tools`` is (batches, workspace, guard)."""
-    batches, ws, guard = pass_tools
-    for _ in range(settings.max_iter if epochs is None else epochs):
-        loss = run_epoch(net, optimizer, batches, rng, settings.alpha, ws, guard)
-        progress.start_loss = guard.start
-        progress.record_epoch(loss, batches.X.shape[0])
-        if settings.verbose:
-            print(f"Iteration {progress.n_iter}, loss = {loss:.8f}")
-        if _should_stop(net, optimizer, progress, settings, validate):
-            return "converged"
-    return "max_iter" if epochs is None else "epochs"
+class _EpochLoop:
+    """The epochs of :func:`fit_stochastic`, and what happens at the end of each."""
+
+    def __init__(self, net, optimizer, settings, progress, validation, observer):
+        self.net, self.optimizer, self.settings = net, optimizer, settings
+        self.progress, self.validation, self.observer = progress, validation, observer
+        self.early_stopping = validation is not None and validation.early_stopping
+
+    def run(self, batches, ws, guard, rng, epochs):
+        net, settings, progress, observer = self.net, self.settings, self.progress, self.observer
+        for _ in range(settings.max_iter if epochs is None else epochs):
+            if observer is not None:
+                observer.begin()
+            loss = run_epoch(net, self.optimizer, batches, rng, settings.alpha, ws, guard)
+            progress.start_loss = guard.start
+            progress.record_epoch(loss, batches.X.shape[0])
+            converged = self.end_epoch()
+            if observer is not None and observer.end(net, progress):
+                progress.stop_requested = True
+                return "stopped"
+            if converged:
+                return "converged"
+        return "max_iter" if epochs is None else "epochs"
+
+    def end_epoch(self):
+        """Validate, step the epoch's schedule, and say whether progress has stalled."""
+        progress, settings, optimizer = self.progress, self.settings, self.optimizer
+        progress.event = None
+        if self.validation is not None:
+            result = self.validation.evaluate(self.net)
+            tol = settings.tol if self.early_stopping else None
+            progress.record_validation(result, self.net.params, tol)
+        if not self.early_stopping:
+            progress.improved_loss(settings.tol)
+        optimizer.end_epoch(progress.n_samples_seen)
+        if progress.no_improvement_count <= settings.n_iter_no_change:
+            return False
+        stop = optimizer.on_plateau()
+        what = "Validation score" if self.early_stopping else "Training loss"
+        action = "Stopping." if stop else f"Learning rate set to {optimizer.learning_rate:f}."
+        progress.event = (
+            f"{what} did not improve more than tol={settings.tol:f} for "
+            f"{settings.n_iter_no_change} consecutive epochs. {action}"
+        )
+        if not stop:
+            progress.no_improvement_count = 0
+        return stop
 
 
 def _check_last_batch(net, batches, alpha, guard):
@@ -204,30 +264,6 @@ def _dropout_generator(net, rng, progress):
     else:
         progress.dropout_rng = copy.deepcopy(progress.dropout_rng)
     return progress.dropout_rng
-
-
-def _should_stop(net, optimizer, progress, settings, validate):
-    if validate is None:
-        progress.improved_loss(settings.tol)
-    else:
-        score = validate(net)
-        progress.improved_score(score, net.params, settings.tol)
-        if settings.verbose:
-            print(f"Validation score: {score:f}")
-    optimizer.end_epoch(progress.n_samples_seen)
-    if progress.no_improvement_count <= settings.n_iter_no_change:
-        return False
-    what = "Training loss" if validate is None else "Validation score"
-    stop = optimizer.on_plateau()
-    if settings.verbose:
-        action = "Stopping." if stop else f"Learning rate set to {optimizer.learning_rate:f}."
-        print(
-            f"{what} did not improve more than tol={settings.tol:f} for "
-            f"{settings.n_iter_no_change} consecutive epochs. {action}"
-        )
-    if not stop:
-        progress.no_improvement_count = 0
-    return stop
 
 
 def run_epoch(net, optimizer, batches, rng, alpha, ws, guard=None):
@@ -300,69 +336,3 @@ class Batches:
         Y = self.Y.take(idx, axis=0, out=self._Y_buf[:m], mode="clip")
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         return X, Y, sw
-
-
-def fit_lbfgs(net, data, alpha, max_iter, max_fun, tol, verbose=False):
-    """Minimise the full-batch loss with scipy's L-BFGS-B on the flat vector.
-
-    Returns scipy's ``OptimizeResult``, with ``interrupted`` set when Ctrl-C
-    stopped it (the parameters are then the last iterate it accepted), and
-    the loss after each iteration. Raises :class:`Diverged` if the loss or
-    its gradient is not finite at the starting point, or if a step overflows;
-    a trial step whose loss is not finite counts as infinitely bad, so the
-    line search backs off from it.
-    """
-    objective = _FullBatchObjective(net, data, alpha, verbose)
-    options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
-    try:
-        with np.errstate(all="ignore"):
-            result = minimize(
-                objective, objective.x, method="L-BFGS-B", jac=True,
-                callback=objective.record, options=options,
-            )  # fmt: skip
-        result.interrupted = False
-        if not np.isfinite(result.x).all():  # the step itself overflowed
-            raise Diverged(np.nan, objective.start_loss)
-    except KeyboardInterrupt:
-        result = OptimizeResult(
-            x=objective.x, fun=objective.fun, nit=len(objective.curve), status=-1
-        )
-        result.interrupted = True
-    finally:
-        net.release_workspace()  # sized for the whole data set: not worth keeping
-    net.params[:] = result.x
-    return result, objective.curve
-
-
-class _FullBatchObjective:
-    """L-BFGS-B's view of the network: loss and gradient, and the iterates it accepts.
-
-    ``x`` and ``fun`` are the last accepted iterate and its loss (at first
-    the starting point), ``curve`` the loss after each iteration.
-    """
-
-    def __init__(self, net, data, alpha, verbose):
-        self.net, self.data, self.alpha, self.verbose = net, data, alpha, verbose
-        self.ws = net.workspace(data[0].shape[0])
-        self.x, self.fun, self.start_loss, self.curve = (
-            net.params.astype(np.float64),
-            None,
-            None,
-            [],
-        )
-
-    def __call__(self, flat):
-        self.net.params[:] = flat
-        loss = self.net.loss_and_gradient(*self.data, self.alpha, self.ws)
-        finite = np.isfinite(loss) and np.isfinite(self.ws.grad).all()
-        if self.start_loss is None:  # the first evaluation is at the starting point
-            if not finite:
-                raise Diverged(loss, None)
-            self.start_loss = self.fun = loss
-        return (loss if finite else np.inf), self.ws.grad.astype(np.float64)
-
-    def record(self, intermediate_result):
-        self.x, self.fun = intermediate_result.x.copy(), float(intermediate_result.fun)
-        self.curve.append(self.fun)
-        if self.verbose:
-            print(f"Iteration {len(self.curve)}, loss = {self.fun:.8f}")

@@ -1,0 +1,124 @@
+"""What a fit reports while it runs: held-out figures, scikit-learn's callbacks, verbose lines.
+
+The core's loops call a *validation* (``evaluate(net)``) and an *observer*
+(``begin()``, ``end(net, progress)``) once per epoch or L-BFGS iteration;
+this module gives them their scikit-learn meaning.
+"""
+
+import copy
+import time
+
+import numpy as np
+from sklearn.metrics import check_scoring
+
+
+class ValidationSet:
+    """Held-out data, scored after each epoch as ``(criterion, score, loss)``.
+
+    ``loss`` is the training loss's function without the penalty: the
+    (sample-weighted) mean error. ``score`` is the estimator's ``score``, or
+    the ``scoring`` scorer's value. ``criterion`` is what early stopping
+    maximises: the score, or minus the loss for ``scoring='loss'``.
+
+    ``data`` is ``(X, Y, sample_weight)`` as the network sees them and
+    ``y_true`` the validated labels or targets; ``raw`` is ``(X, y)`` as the
+    user gave them (a scorer calls ``predict`` on them, feature names and
+    all), and ``model(net)`` returns a fitted estimator with the network ``net``.
+    """
+
+    def __init__(self, est, data, y_true, raw, model, early_stopping):
+        self.X, self.Y, self.sample_weight = data
+        self.y_true, self.raw = y_true, raw
+        self.score_outputs = est._score_outputs
+        self.model = model
+        self.early_stopping = early_stopping
+        self.on_loss = est.scoring == "loss"
+        self.scorer = None if est.scoring in (None, "loss") else check_scoring(est, est.scoring)
+
+    def evaluate(self, net):
+        y_hat, loss = net.predict_and_error(self.X, self.Y, self.sample_weight)
+        score = self._score(net, y_hat)
+        return (-loss if self.on_loss else score), score, loss
+
+    def _score(self, net, y_hat):
+        if not np.isfinite(y_hat).all():
+            return np.nan  # a diverged network scores nothing, and never counts as best
+        if self.scorer is None:
+            return self.score_outputs(self.y_true, y_hat, self.sample_weight)
+        kwargs = {} if self.sample_weight is None else {"sample_weight": self.sample_weight}
+        with np.errstate(all="warn"):  # the loop silences them; a scorer's own code may not
+            return float(self.scorer(self.model(net), *self.raw, **kwargs))
+
+
+class Watch:
+    """The observer of a fit: scikit-learn callbacks and verbose output, per epoch.
+
+    Each epoch (L-BFGS iteration) is one subtask of the fit's callback
+    context ``ctx``; callbacks receive the training data as the user passed
+    it (``fit_data``: X, y, metadata) and, if they ask for it, a fitted copy
+    of the model as it stands (``snapshot(net, progress)``). A callback whose
+    ``on_fit_task_end`` returns True stops training after that epoch.
+    """
+
+    def __init__(self, est, ctx, fit_data, snapshot, unit, total=None):
+        self.est, self.ctx, self.snapshot = est, ctx, snapshot
+        self.X, self.y, self.metadata = fit_data
+        self.has_callbacks = bool(getattr(est, "_skl_callbacks", None))
+        self.verbose = bool(est.verbose)
+        self.unit, self.total = unit, total
+        self.task = None
+        self.started = time.perf_counter()
+
+    def begin(self):
+        if not self.has_callbacks:
+            return
+        self.task = self.ctx.subcontext(task_name=self.unit.lower())
+        self.task.call_on_fit_task_begin(
+            estimator=self.est, X=self.X, y=self.y, metadata=self.metadata
+        )
+
+    def end(self, net, progress):
+        if self.verbose:
+            print(self.report(progress), flush=True)
+        if self.task is None:
+            return False
+        task, self.task = self.task, None
+        return task.call_on_fit_task_end(
+            estimator=self.est,
+            X=self.X,
+            y=self.y,
+            metadata=self.metadata,
+            reconstruction_attributes=lambda: self.snapshot(net, progress),
+        )
+
+    def finish(self):
+        """End a subtask that was begun but never ran (L-BFGS's last, or after Ctrl-C)."""
+        if self.task is not None:
+            task, self.task = self.task, None
+            task.call_on_fit_task_end(estimator=self.est)
+
+    def report(self, progress):
+        """One readable line: the epoch, its losses and score, the time so far."""
+        n = progress.n_iter if self.total is not None else len(progress.loss_curve)
+        line = f"{self.unit} {n}" + (f"/{self.total}" if self.total is not None else "")
+        line += f": loss {progress.loss:.6f}"
+        if progress.validation_loss_curve:
+            line += (
+                f", validation loss {progress.validation_loss_curve[-1]:.6f}"
+                f", validation score {progress.validation_scores[-1]:.6f}"
+            )
+            if progress.best_iteration == len(progress.loss_curve):
+                line += " (best)"
+        line += f"  [{time.perf_counter() - self.started:.2f} s]"
+        if progress.event:
+            line += f"\n{progress.event}"
+        return line
+
+
+def snapshot_progress(progress):
+    """A copy of the record that later epochs will not change."""
+    frozen = copy.copy(progress)
+    for name in ("loss_curve", "validation_scores", "validation_loss_curve"):
+        value = getattr(progress, name)
+        setattr(frozen, name, None if value is None else list(value))
+    return frozen
