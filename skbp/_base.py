@@ -173,6 +173,7 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
             first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
             if incremental and self.early_stopping:
                 raise ValueError("partial_fit does not support early_stopping=True.")
+            self._check_solver_options()
             X, y = self._validate_training_data(X, y, first_pass)
             Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
             sample_weight = self._validate_sample_weight(sample_weight, X, y, incremental)

@@ -99,6 +99,25 @@ class InputChecks:
             )
         return sizes, activations, tuple(float(r) for r in rates)
 
+    def _check_solver_options(self):
+        """Refuse settings that the chosen solver would otherwise silently ignore."""
+        if self.solver != "lbfgs":
+            return
+        given = [
+            f"{name}={value!r}"
+            for name, value, off in (
+                ("weight_decay", self.weight_decay, 0),
+                ("max_grad_norm", self.max_grad_norm, None),
+            )
+            if value != off
+        ]
+        if given:
+            raise ValueError(
+                f"{' and '.join(given)} need a stochastic solver ('sgd' or 'adam'): "
+                "L-BFGS takes no steps of its own to decay or clip. Use alpha to "
+                "regularise an L-BFGS fit."
+            )
+
     def _validation_data(self, X_val, y_val, sample_weight_val, dtype):
         """Validated ``(X, Y, sample_weight, y)`` of a validation set given to fit."""
         if X_val is None or y_val is None:
