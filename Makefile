@@ -10,7 +10,7 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # (tests/test_install.py).
 EDITABLE := --config-settings editable_mode=compat -e
 
-.PHONY: demo test lint docs bench fuzz test-x86-64-v2 test-min-versions clean
+.PHONY: demo test lint docs figures bench fuzz test-x86-64-v2 test-min-versions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test-min-versions: .ci/min-versions.txt pyproject.toml
 # Property-based tests with many more examples than the suite's fixed set.
 fuzz: $(VENV)/.installed-test
 	SKBP_FUZZ_PROFILE=long $(ONE_THREAD) $(BIN)/python -m pytest tests/test_fuzz.py
+
+# The documentation's pictures, drawn by the examples that explain them.
+figures: $(VENV)/.installed-test
+	$(ONE_THREAD) $(BIN)/python examples/monitoring_training.py docs/_static/loss_curve.png
 
 docs: $(VENV)/.installed-docs
 	$(ONE_THREAD) $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

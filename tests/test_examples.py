@@ -25,6 +25,7 @@ EXPECTED = {
     "imbalanced_class_weight.py": "identical weights: True",
     "robust_regression.py": "clean-point MAE:",
     "dropout_deep_net.py": "lowest held-out log-loss:",
+    "monitoring_training.py": "held-out test accuracy:",
 }
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
