@@ -43,6 +43,29 @@ ESTIMATORS = [
         random_state=0,
     ),
     BackpropRegressor(hidden_layer_sizes=(16,), loss="quantile", quantile=0.3, random_state=0),
+    # The training controls of 0.3: per-batch schedules with warm-up, decoupled
+    # weight decay and gradient clipping, and early stopping's scoring (which the
+    # checks never switch on: its random split cannot match repeated samples).
+    BackpropRegressor(
+        hidden_layer_sizes=(16,),
+        solver="sgd",
+        learning_rate="cosine",
+        warmup_fraction=0.1,
+        weight_decay=1e-3,
+        max_grad_norm=10.0,
+        scoring="loss",
+        max_iter=300,
+        random_state=0,
+    ),
+    BackpropClassifier(
+        hidden_layer_sizes=(16,),
+        learning_rate="one_cycle",
+        weight_decay=1e-2,
+        max_grad_norm=1.0,
+        scoring="roc_auc",
+        max_iter=300,
+        random_state=0,
+    ),
 ]
 
 
