@@ -17,12 +17,12 @@ from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._core import Diverged, Network
 from ._core.activations import HIDDEN
 from ._inputs import InputChecks
 from ._monitor import ValidationSet, Watch, snapshot_progress
+from ._predict import Prediction
 from ._solvers import (
     divergence_error,
     hold_out_validation,
@@ -35,7 +35,9 @@ from ._support import LiveLayers, rollback_on_error
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
-class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=ABCMeta):
+class BaseBackprop(
+    CallbackSupportMixin, InputChecks, Prediction, BaseEstimator, metaclass=ABCMeta
+):
     """Base class of the backpropagation estimators; use a subclass."""
 
     _numeric_target = True
@@ -173,12 +175,15 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
             first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
             if incremental and self.early_stopping:
                 raise ValueError("partial_fit does not support early_stopping=True.")
-            self._check_solver_options()
+            self._check_training_options()
             X, y = self._validate_training_data(X, y, first_pass)
             Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
-            sample_weight = self._validate_sample_weight(sample_weight, X, y, incremental)
+            user_weight, sample_weight = self._validate_sample_weight(
+                sample_weight, X, y, incremental
+            )
             if validation is not None:
                 validation = (*self._validation_data(*validation, X.dtype), validation[:2])
+            fit_data = (*fit_data, user_weight)
             rng = check_random_state(self.random_state)
             net = self._start_network(first_pass, X, Y, rng)
             stopping = self.early_stopping and self.solver != "lbfgs"
@@ -186,6 +191,7 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
             progress = resume_progress(previous, validation is not None or stopping, stopping)
             data = (X, Y, sample_weight)
             with progress.appends_undone_on_error():
+                progress.align_validation()  # with the epochs of fits that had no validation
                 try:
                     passes = (first_pass, incremental)
                     optimizer = self._train(
@@ -193,6 +199,7 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
                     )
                 except Diverged as exc:
                     raise divergence_error(self, exc, X) from exc
+                progress.align_validation()
                 if not np.isfinite(net.params).all():
                     raise ValueError(
                         "Solver produced non-finite parameter weights. The input data may "
@@ -219,24 +226,26 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
         """Run the solver on ``net``; return the optimizer state to keep (None for L-BFGS)."""
         first_pass, incremental = passes
         lbfgs = self.solver == "lbfgs"
-        unit, total = ("Iteration", self.max_iter) if lbfgs else ("Epoch", self.max_iter)
-        watch = Watch(self, self._callback_fit_ctx, fit_data, self._snapshot, unit, total)
-        if incremental:
-            watch.total = None  # partial_fit: epochs are counted over all calls
+        unit = "Iteration" if lbfgs else "Epoch"
+        total = None if incremental else self.max_iter  # partial_fit counts over all calls
+        watch = Watch(self, self._callback_fit_ctx, fit_data[:3], self._snapshot, unit, total)
 
         def model(net):
             return self._model_with(net, progress)
 
         if validation is not None:
-            *arrays, y_val, raw = validation
+            X_val, Y_val, loss_weight, y_val, score_weight, raw = validation
             early = self.early_stopping and not lbfgs
-            validation = ValidationSet(self, arrays, y_val, raw, model, early)
+            validation = ValidationSet(
+                self, (X_val, Y_val, loss_weight), (y_val, score_weight), raw, model, early
+            )
         try:
             if lbfgs:
                 train_lbfgs(self, net, data, progress, validation, watch)
                 return None  # L-BFGS keeps no state between fits
             if validation is None and self.early_stopping:
-                data, validation = hold_out_validation(self, data, y, fit_data[:2], rng, model)
+                raw = (fit_data[0], y, fit_data[3])
+                data, validation = hold_out_validation(self, data, raw, rng, model)
             previous = None if first_pass else self._optimizer
             epochs = 1 if incremental else None
             return train_stochastic(
@@ -299,62 +308,6 @@ class BaseBackprop(CallbackSupportMixin, InputChecks, BaseEstimator, metaclass=A
     def _snapshot(self, net, progress):
         """The fitted attributes as they stand mid-fit, in copies later epochs leave alone."""
         return self._fitted_attributes(net.copy(), snapshot_progress(progress), None)
-
-    # -- predicting ----------------------------------------------------------
-
-    def _forward(self, X, logits=False):
-        """Validated forward pass: network outputs (or their ``z``) for every row of X.
-
-        Casting to a float32 network's dtype may overflow (validate_data then
-        reports a value too large), and hidden units may overflow and saturate
-        on inputs far outside the training data's scale while the outputs stay
-        finite. So the pass first runs with floating-point trouble raising,
-        which costs nothing when there is none; on any, it runs again quietly
-        and warns only if some outputs are not finite.
-        """
-        if not hasattr(self, "_network"):
-            check_is_fitted(self)  # raises NotFittedError
-        try:
-            with np.errstate(over="raise", invalid="raise", divide="raise"):
-                return self._unchecked_forward(X, logits)
-        except FloatingPointError:
-            pass
-        with np.errstate(all="ignore"):
-            out = self._unchecked_forward(X, logits)
-            finite = np.isfinite(out).all()
-        if not finite:
-            warnings.warn(
-                "Some predictions are not finite: the inputs are probably far outside "
-                "the scale of the training data.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        return out
-
-    def _unchecked_forward(self, X, logits):
-        if not self._is_plain_valid_array(X):
-            X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], dtype=self._network.dtype, reset=False
-            )
-        return self._network.logits(X) if logits else self._network.predict(X)
-
-    def _is_plain_valid_array(self, X):
-        """Whether X needs no validation: what validate_data would return unchanged.
-
-        A finite 2-D ndarray of the network's dtype and width, for a model fitted
-        without feature names. Checking this directly costs a few microseconds
-        where the general path costs tens, which is most of a one-row predict.
-        """
-        return (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype == self._network.dtype
-            and X.shape[0] > 0
-            and X.shape[1] == self.n_features_in_
-            and not hasattr(self, "feature_names_in_")
-            # inf or nan (or, in _forward's errstate, a sum that overflows): the slow path
-            and np.isfinite(np.add.reduce(X, axis=None))
-        )
 
     # -- the parameters, as scikit-learn's per-layer lists ---------------------
     # Both are live views into the network's one flat parameter vector, which

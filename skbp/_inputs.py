@@ -7,6 +7,7 @@ user passed in is modified.
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.metrics import check_scoring
 from sklearn.utils.validation import (
     _check_sample_weight,
     _check_y,
@@ -64,13 +65,17 @@ class InputChecks:
         )
 
     def _validate_sample_weight(self, sample_weight, X, y, incremental):
-        """The user's weights, validated, times those the task adds (class weights)."""
+        """The user's weights, validated; and those times what the task adds (class weights).
+
+        Training follows the second; scores are weighted by the first, as
+        ``score`` is.
+        """
         if sample_weight is not None:
             sample_weight = _some_weight(
                 _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
             )
         weights = self._task_sample_weight(y, sample_weight, X.dtype, incremental)
-        return None if weights is None else _some_weight(weights)
+        return sample_weight, None if weights is None else _some_weight(weights)
 
     def _hidden_layers(self):
         """Validated ``(sizes, activations, dropout rates)``, one entry per hidden layer."""
@@ -99,8 +104,10 @@ class InputChecks:
             )
         return sizes, activations, tuple(float(r) for r in rates)
 
-    def _check_solver_options(self):
-        """Refuse settings that the chosen solver would otherwise silently ignore."""
+    def _check_training_options(self):
+        """Refuse a scorer that does not exist, and settings the solver would ignore."""
+        if self.scoring not in (None, "loss"):
+            check_scoring(self, self.scoring)  # a bad name fails now, not at the first epoch
         if self.solver != "lbfgs":
             return
         given = [
@@ -119,7 +126,12 @@ class InputChecks:
             )
 
     def _validation_data(self, X_val, y_val, sample_weight_val, dtype):
-        """Validated ``(X, Y, sample_weight, y)`` of a validation set given to fit."""
+        """A validation set given to fit, validated: ``(X, Y, loss weights, y, score weights)``.
+
+        The validation loss is weighted as training is, by the user's weights
+        times the class weights (with 'balanced', classes weigh equally in it);
+        the validation score by the user's weights alone, as ``score`` is.
+        """
         if X_val is None or y_val is None:
             given = [n for n, v in (("X_val", X_val), ("y_val", y_val)) if v is not None]
             raise ValueError(
@@ -136,12 +148,13 @@ class InputChecks:
             check_consistent_length(X_val, y_val)
             Y_val = self._encode_targets(y_val, dtype, False, None, False)
         except ValueError as exc:
-            raise ValueError(f"Invalid validation set (X_val, y_val): {exc}") from exc
-        if sample_weight_val is not None:
-            sample_weight_val = _some_weight(
-                _check_sample_weight(
-                    sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
-                )
+            # The remedy offered for training data (a new model) does not apply here.
+            detail = str(exc).split("; set warm_start=False")[0]
+            raise ValueError(f"Invalid validation set (X_val, y_val): {detail}") from exc
+        try:
+            sample_weight_val, weights = self._validate_sample_weight(
+                sample_weight_val, X_val, y_val, False
             )
-        weights = self._task_sample_weight(y_val, sample_weight_val, dtype, False)
-        return X_val, Y_val, None if weights is None else _some_weight(weights), y_val
+        except ValueError as exc:
+            raise ValueError(f"Invalid sample_weight_val: {exc}") from exc
+        return X_val, Y_val, weights, y_val, sample_weight_val

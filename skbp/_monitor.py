@@ -20,15 +20,18 @@ class ValidationSet:
     the ``scoring`` scorer's value. ``criterion`` is what early stopping
     maximises: the score, or minus the loss for ``scoring='loss'``.
 
-    ``data`` is ``(X, Y, sample_weight)`` as the network sees them and
-    ``y_true`` the validated labels or targets; ``raw`` is ``(X, y)`` as the
-    user gave them (a scorer calls ``predict`` on them, feature names and
-    all), and ``model(net)`` returns a fitted estimator with the network ``net``.
+    ``data`` is ``(X, Y, sample_weight)`` as the network sees them, weighted
+    as training is (class weights included); ``truth`` is the validated
+    labels or targets and the user's own sample weights, which the score
+    uses, as ``score`` does. ``raw`` is ``(X, y)`` as the user gave them (a
+    scorer calls ``predict`` on them, feature names and all), and
+    ``model(net)`` returns a fitted estimator with the network ``net``.
     """
 
-    def __init__(self, est, data, y_true, raw, model, early_stopping):
+    def __init__(self, est, data, truth, raw, model, early_stopping):
         self.X, self.Y, self.sample_weight = data
-        self.y_true, self.raw = y_true, raw
+        self.y_true, self.score_weight = truth
+        self.raw = raw
         self.score_outputs = est._score_outputs
         self.model = model
         self.early_stopping = early_stopping
@@ -44,8 +47,8 @@ class ValidationSet:
         if not np.isfinite(y_hat).all():
             return np.nan  # a diverged network scores nothing, and never counts as best
         if self.scorer is None:
-            return self.score_outputs(self.y_true, y_hat, self.sample_weight)
-        kwargs = {} if self.sample_weight is None else {"sample_weight": self.sample_weight}
+            return self.score_outputs(self.y_true, y_hat, self.score_weight)
+        kwargs = {} if self.score_weight is None else {"sample_weight": self.score_weight}
         with np.errstate(all="warn"):  # the loop silences them; a scorer's own code may not
             return float(self.scorer(self.model(net), *self.raw, **kwargs))
 

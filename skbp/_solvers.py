@@ -142,11 +142,14 @@ def make_optimizer(est, net, previous, total_steps):
     return optimizer.resume(previous)
 
 
-def hold_out_validation(est, data, y, raw, rng, model):
+def hold_out_validation(est, data, raw, rng, model):
     """Split off ``validation_fraction`` for early stopping: training data and a ValidationSet.
 
-    ``raw`` is ``(X, y)`` as the user passed them, split the same way for scorers.
+    ``data`` is what the network trains on; ``raw`` is ``(X, y, sample_weight)``
+    as the user passed them (y and the weights validated), split the same way
+    for the score and scorers.
     """
+    X_raw, y, user_weight = raw
     if est.validation_fraction == 0:
         raise ValueError("early_stopping=True needs validation_fraction > 0.")
     X, Y, sample_weight = data
@@ -170,11 +173,12 @@ def hold_out_validation(est, data, y, raw, rng, model):
                 "samples of zero weight. Increase 'validation_fraction' or the size of "
                 "your dataset, or change random_state."
             )
+    y_val = _safe_indexing(y, val)
     validation = ValidationSet(
         est,
         (_safe_indexing(X, val), Y[val], sw_val),
-        _safe_indexing(y, val),
-        tuple(_safe_indexing(part, val) for part in raw),
+        (y_val, None if user_weight is None else user_weight[val]),
+        (_safe_indexing(X_raw, val), y_val),
         model,
         early_stopping=True,
     )

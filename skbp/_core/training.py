@@ -119,6 +119,16 @@ class Progress:
     def _curves(self):
         return self.loss_curve, self.validation_scores, self.validation_loss_curve
 
+    def align_validation(self):
+        """Pad the validation curves with NaN for epochs run without a validation set.
+
+        Their entries then stay aligned with ``loss_curve``'s across warm
+        starts that validate in some fits and not in others.
+        """
+        for curve in self._curves()[1:]:
+            if curve is not None:
+                curve.extend([np.nan] * (len(self.loss_curve) - len(curve)))
+
     def record_epoch(self, loss, n_samples):
         self.n_iter += 1
         self.n_samples_seen += n_samples
