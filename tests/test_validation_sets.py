@@ -570,8 +570,8 @@ def test_curves_stay_aligned_when_only_some_warm_fits_validate(Est):
     est.fit(X, y, X_val=X_val, y_val=y_val)
     for curve in (est.validation_scores_, est.validation_loss_curve_):
         assert len(curve) == len(est.loss_curve_) == 8
-        assert np.isnan(curve[:2]).all() and np.isnan(curve[4:6]).all()
-        assert np.isfinite(curve[2:4]).all() and np.isfinite(curve[6:]).all()
+        assert np.isnan(np.r_[curve[:2], curve[4:6]]).all()
+        assert np.isfinite(np.r_[curve[2:4], curve[6:]]).all()
 
 
 @pytest.mark.parametrize("Est", [BackpropClassifier, BackpropRegressor])
