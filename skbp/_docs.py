@@ -44,7 +44,8 @@ PARAMETERS = """
         ``learning_rate_init`` to 0 along half a cosine, after an optional
         linear warm-up from 0; 'one_cycle' warms up linearly from
         ``learning_rate_init / 25`` then anneals along a cosine to
-        ``learning_rate_init / 250000``. See ``warmup_fraction``.
+        ``learning_rate_init / 250000``. See ``warmup_fraction``; partial_fit
+        and warm starts continue a schedule (see the user guide).
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.

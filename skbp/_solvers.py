@@ -62,7 +62,8 @@ def train_stochastic(est, net, data, rng, progress, previous, epochs, validation
     """Minibatch SGD or Adam, continuing ``previous`` optimizer's state if given."""
     size = batch_size(est.batch_size, data[0].shape[0])
     steps_per_epoch = -(-data[0].shape[0] // size)
-    optimizer = make_optimizer(est, net, previous, est.max_iter * steps_per_epoch)
+    horizon = est.max_iter * steps_per_epoch
+    optimizer = make_optimizer(est, net, previous, horizon, incremental=epochs is not None)
     settings = StochasticSettings(
         batch_size=size,
         max_iter=est.max_iter,
@@ -99,14 +100,21 @@ def divergence_error(est, diverged, X):
     return ValueError(f"{what}. The likely cause is {cause}. The model was left as it was.")
 
 
-def make_optimizer(est, net, previous, total_steps):
+def make_optimizer(est, net, previous, total_steps, incremental=False):
     """The estimator's optimizer, carrying ``previous``'s state when it is the same kind.
 
     ``total_steps`` is the horizon of the 'cosine' and 'one_cycle' schedules.
+    ``partial_fit`` calls (``incremental``) continue one schedule over the
+    horizon its first call set, whatever their chunks' sizes; a warm-started
+    ``fit`` continues a schedule with the same settings, unless it has run
+    its horizon: then it starts anew, rather than train at its final rate.
     Adam keeps a constant rate under 'invscaling' and 'adaptive', which only
     scikit-learn's SGD follows: a model fitted with those settings trains as
     it does in scikit-learn.
     """
+    old = getattr(previous, "lr_schedule", None)
+    if incremental and getattr(old, "total_steps", None) is not None:
+        total_steps = old.total_steps
     common = dict(
         total_steps=total_steps,
         warmup_fraction=est.warmup_fraction,
@@ -139,7 +147,10 @@ def make_optimizer(est, net, previous, total_steps):
         )
     if type(previous) is not type(optimizer):
         return optimizer
-    return optimizer.resume(previous)
+    optimizer.resume(previous)
+    if not incremental and old.finished:
+        optimizer.restart_schedule()
+    return optimizer
 
 
 def hold_out_validation(est, data, raw, rng, model):

@@ -213,3 +213,14 @@ def test_another_kind_of_schedule_starts_afresh(before, after):
     assert resumed.steps == 0
     assert resumed.rate == fresh.rate
     assert rates(resumed, 3) == rates(fresh, 3)
+
+
+def test_only_a_schedule_with_a_horizon_finishes():
+    cosine = make_schedule("cosine", 0.1, total_steps=3)
+    constant = make_schedule("constant", 0.1)
+    for _ in range(3):
+        assert not cosine.finished
+        cosine.next_rate()
+        constant.next_rate()
+    assert cosine.finished
+    assert not constant.finished

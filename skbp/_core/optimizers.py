@@ -82,6 +82,16 @@ class _Optimizer:
     def _resume_schedule(self, previous):
         self.lr_schedule.resume(previous.lr_schedule)
 
+    def restart_schedule(self):
+        """Start the schedule again from its first step (the optimizer's state stays)."""
+        self.lr_schedule = make_schedule(
+            self.schedule,
+            self.learning_rate_init,
+            power_t=self.power_t,
+            total_steps=self.total_steps,
+            warmup_fraction=self.warmup_fraction,
+        )
+
 
 class SGD(_Optimizer):
     """Stochastic gradient descent with (Nesterov) momentum.

@@ -45,6 +45,11 @@ class Constant:
     def on_plateau(self):
         return True
 
+    @property
+    def finished(self):
+        """Whether the schedule has run its horizon (never, without one)."""
+        return False
+
     def resume(self, previous):
         """Same kind: carry the step count, and the rate if eta_0 is unchanged."""
         if type(previous) is type(self):
@@ -141,6 +146,10 @@ class Cosine:
 
     def on_plateau(self):
         return True
+
+    @property
+    def finished(self):
+        return self.total_steps is not None and self.steps >= self.total_steps
 
     def resume(self, previous):
         """Same kind, eta_0, warm-up and horizon (or none given): carry steps, rate, horizon."""
