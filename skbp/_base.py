@@ -9,6 +9,7 @@ subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 import copy
 import warnings
 from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -33,6 +34,33 @@ from ._solvers import (
 from ._support import LiveLayers, rollback_on_error
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+@dataclass
+class _Run:
+    """One call to fit or partial_fit: its data as given and as trained on, and its state."""
+
+    given: tuple  # (X, y, sample_weight) as the user passed them
+    incremental: bool
+    first_pass: bool = True
+    data: tuple = None  # (X, Y, sample_weight) as the network trains on them
+    y: object = None  # the validated targets
+    user_weight: np.ndarray = None  # the user's validated weights, which scores use
+    validation: object = None  # a ValidationSet for X_val, y_val
+    rng: np.random.RandomState = None
+    net: object = None
+    progress: object = None
+    estimator: object = None
+
+    def for_callbacks(self):
+        """What callbacks are handed: the data as the user passed it to fit."""
+        X, y, sample_weight = self.given
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        return {"X": X, "y": y, "metadata": metadata}
+
+    def model_with(self, net):
+        """A fitted copy of the estimator whose network is ``net``: what scorers score."""
+        return self.estimator._model_with(net, self.progress)
 
 
 class BaseBackprop(
@@ -168,88 +196,94 @@ class BaseBackprop(
 
         The fit is one callback task, each epoch (or L-BFGS iteration) a subtask.
         """
+        run = _Run(given=(X, y, sample_weight), incremental=incremental, estimator=self)
         ctx = self._init_callback_context(max_subtasks=self._max_subtasks(incremental))
-        fit_data = (X, y, None if sample_weight is None else {"sample_weight": sample_weight})
-        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=fit_data[2])
+        ctx.call_on_fit_task_begin(estimator=self, **run.for_callbacks())
         with rollback_on_error(self):
-            first_pass = not hasattr(self, "_network") or not (self.warm_start or incremental)
-            if incremental and self.early_stopping:
-                raise ValueError("partial_fit does not support early_stopping=True.")
-            self._check_training_options()
-            X, y = self._validate_training_data(X, y, first_pass)
-            Y = self._encode_targets(y, X.dtype, first_pass, classes, incremental)
-            user_weight, sample_weight = self._validate_sample_weight(
-                sample_weight, X, y, incremental
-            )
-            if validation is not None:
-                validation = (*self._validation_data(*validation, X.dtype), validation[:2])
-            fit_data = (*fit_data, user_weight)
-            rng = check_random_state(self.random_state)
-            net = self._start_network(first_pass, X, Y, rng)
-            stopping = self.early_stopping and self.solver != "lbfgs"
-            previous = None if first_pass else self._progress
-            progress = resume_progress(previous, validation is not None or stopping, stopping)
-            data = (X, Y, sample_weight)
-            with progress.appends_undone_on_error():
-                progress.align_validation()  # with the epochs of fits that had no validation
+            self._prepare(run, classes, validation)
+            with run.progress.appends_undone_on_error():
+                run.progress.align_validation()  # with the epochs of fits that had no validation
                 try:
-                    passes = (first_pass, incremental)
-                    optimizer = self._train(
-                        net, data, y, rng, progress, passes, validation, fit_data
-                    )
+                    optimizer = self._train(run)
                 except Diverged as exc:
-                    raise divergence_error(self, exc, X) from exc
-                progress.align_validation()
-                if not np.isfinite(net.params).all():
+                    raise divergence_error(self, exc, run.data[0]) from exc
+                run.progress.align_validation()
+                if not np.isfinite(run.net.params).all():
                     raise ValueError(
                         "Solver produced non-finite parameter weights. The input data may "
                         "contain large values and need to be preprocessed; a smaller "
                         "learning_rate_init may also help."
                     )
-            self._commit(net, progress, optimizer)
+            self._commit(run.net, run.progress, optimizer)
         ctx.call_on_fit_task_end(
-            estimator=self, X=fit_data[0], y=fit_data[1], metadata=fit_data[2],
-            reconstruction_attributes={},
-        )  # fmt: skip
-        if progress.interrupted:
+            estimator=self, reconstruction_attributes={}, **run.for_callbacks()
+        )
+        if run.progress.interrupted:
             warnings.warn("Training interrupted by user.", UserWarning, stacklevel=4)
-        elif progress.unconverged:
-            warnings.warn(progress.unconverged, ConvergenceWarning, stacklevel=4)
+        elif run.progress.unconverged:
+            warnings.warn(run.progress.unconverged, ConvergenceWarning, stacklevel=4)
         return self
+
+    def _prepare(self, run, classes, validation):
+        """Check and encode the run's data, and set up its network and training record."""
+        run.first_pass = not hasattr(self, "_network") or not (self.warm_start or run.incremental)
+        if run.incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        self._check_training_options()
+        X, y, sample_weight = run.given
+        X, run.y = self._validate_training_data(X, y, run.first_pass)
+        Y = self._encode_targets(run.y, X.dtype, run.first_pass, classes, run.incremental)
+        run.user_weight, sample_weight = self._validate_sample_weight(
+            sample_weight, X, run.y, run.incremental
+        )
+        run.data = (X, Y, sample_weight)
+        if validation is not None:
+            run.validation = self._validation_set(run, validation, X.dtype)
+        run.rng = check_random_state(self.random_state)
+        run.net = self._start_network(run.first_pass, X, Y, run.rng)
+        stopping = self.early_stopping and self.solver != "lbfgs"
+        previous = None if run.first_pass else self._progress
+        validating = run.validation is not None or stopping
+        run.progress = resume_progress(previous, validating, stopping)
+
+    def _validation_set(self, run, validation, dtype):
+        X_val, Y_val, loss_weight, y_val, score_weight = self._validation_data(*validation, dtype)
+        return ValidationSet(
+            self,
+            (X_val, Y_val, loss_weight),
+            (y_val, score_weight),
+            validation[:2],
+            run.model_with,
+            early_stopping=self.early_stopping and self.solver != "lbfgs",
+        )
 
     def _max_subtasks(self, incremental):
         if self.solver == "lbfgs":
             return self.max_iter + 1  # scipy's callback begins one iteration that never runs
         return 1 if incremental else self.max_iter
 
-    def _train(self, net, data, y, rng, progress, passes, validation, fit_data):
-        """Run the solver on ``net``; return the optimizer state to keep (None for L-BFGS)."""
-        first_pass, incremental = passes
-        lbfgs = self.solver == "lbfgs"
-        unit = "Iteration" if lbfgs else "Epoch"
-        total = None if incremental else self.max_iter  # partial_fit counts over all calls
-        watch = Watch(self, self._callback_fit_ctx, fit_data[:3], self._snapshot, unit, total)
+    def _train(self, run):
+        """Run the solver on the run's network; return the optimizer state to keep.
 
-        def model(net):
-            return self._model_with(net, progress)
-
-        if validation is not None:
-            X_val, Y_val, loss_weight, y_val, score_weight, raw = validation
-            early = self.early_stopping and not lbfgs
-            validation = ValidationSet(
-                self, (X_val, Y_val, loss_weight), (y_val, score_weight), raw, model, early
-            )
+        L-BFGS keeps no state between fits: it returns None.
+        """
+        unit = "Iteration" if self.solver == "lbfgs" else "Epoch"
+        total = None if run.incremental else self.max_iter  # partial_fit counts over all calls
+        watch = Watch(
+            self, self._callback_fit_ctx, run.for_callbacks(), self._snapshot, unit, total
+        )
+        net, data, progress, validation = run.net, run.data, run.progress, run.validation
         try:
-            if lbfgs:
+            if self.solver == "lbfgs":
                 train_lbfgs(self, net, data, progress, validation, watch)
-                return None  # L-BFGS keeps no state between fits
+                return None
             if validation is None and self.early_stopping:
-                raw = (fit_data[0], y, fit_data[3])
-                data, validation = hold_out_validation(self, data, raw, rng, model)
-            previous = None if first_pass else self._optimizer
-            epochs = 1 if incremental else None
+                raw = (run.given[0], run.y, run.user_weight)
+                data, validation = hold_out_validation(self, data, raw, run.rng, run.model_with)
+            previous = None if run.first_pass else self._optimizer
+            epochs = 1 if run.incremental else None
             return train_stochastic(
-                self, net, data, rng, progress, previous, epochs, validation, watch
+                self, net, data, run.rng, progress, previous, epochs, validation, watch
             )
         finally:
             watch.finish()

@@ -36,6 +36,7 @@ class ValidationSet:
         self.model = model
         self.early_stopping = early_stopping
         self.on_loss = est.scoring == "loss"
+        self.name = "Validation loss" if self.on_loss else "Validation score"  # for messages
         self.scorer = None if est.scoring in (None, "loss") else check_scoring(est, est.scoring)
 
     def evaluate(self, net):
@@ -58,14 +59,15 @@ class Watch:
 
     Each epoch (L-BFGS iteration) is one subtask of the fit's callback
     context ``ctx``; callbacks receive the training data as the user passed
-    it (``fit_data``: X, y, metadata) and, if they ask for it, a fitted copy
-    of the model as it stands (``snapshot(net, progress)``). A callback whose
-    ``on_fit_task_end`` returns True stops training after that epoch.
+    it (``fit_data``: a dict of X, y and metadata) and, if they ask for it, a
+    fitted copy of the model as it stands (``snapshot(net, progress)``). A
+    callback whose ``on_fit_task_end`` returns True stops training after
+    that epoch.
     """
 
     def __init__(self, est, ctx, fit_data, snapshot, unit, total=None):
         self.est, self.ctx, self.snapshot = est, ctx, snapshot
-        self.X, self.y, self.metadata = fit_data
+        self.fit_data = fit_data
         self.has_callbacks = bool(getattr(est, "_skl_callbacks", None))
         self.verbose = bool(est.verbose)
         self.unit, self.total = unit, total
@@ -76,9 +78,7 @@ class Watch:
         if not self.has_callbacks:
             return
         self.task = self.ctx.subcontext(task_name=self.unit.lower())
-        self.task.call_on_fit_task_begin(
-            estimator=self.est, X=self.X, y=self.y, metadata=self.metadata
-        )
+        self.task.call_on_fit_task_begin(estimator=self.est, **self.fit_data)
 
     def end(self, net, progress):
         if self.verbose:
@@ -88,10 +88,8 @@ class Watch:
         task, self.task = self.task, None
         return task.call_on_fit_task_end(
             estimator=self.est,
-            X=self.X,
-            y=self.y,
-            metadata=self.metadata,
             reconstruction_attributes=lambda: self.snapshot(net, progress),
+            **self.fit_data,
         )
 
     def finish(self):
@@ -105,7 +103,8 @@ class Watch:
         n = progress.n_iter if self.total is not None else len(progress.loss_curve)
         line = f"{self.unit} {n}" + (f"/{self.total}" if self.total is not None else "")
         line += f": loss {progress.loss:.6f}"
-        if progress.validation_loss_curve:
+        validated = progress.validation_loss_curve or ()
+        if len(validated) == len(progress.loss_curve):  # this epoch was validated
             line += (
                 f", validation loss {progress.validation_loss_curve[-1]:.6f}"
                 f", validation score {progress.validation_scores[-1]:.6f}"

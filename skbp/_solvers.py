@@ -38,6 +38,7 @@ def resume_progress(previous, validating, early_stopping):
     elif progress.best_loss is None:
         progress.best_loss = np.inf
     progress.stop_requested = False
+    progress.event = None
     return progress
 
 

@@ -142,6 +142,7 @@ def test_validation_stopping_restores_the_best_parameters():
 
     class Validation:
         early_stopping = True
+        name = "Validation score"
 
         def evaluate(self, net):
             snapshots.append(net.params.copy())

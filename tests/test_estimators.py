@@ -558,3 +558,32 @@ def test_warm_start_with_a_new_class_says_what_to_do():
     clf.fit(X, y)
     with pytest.raises(ValueError, match="set warm_start=False"):
         clf.fit(X, y + 1)
+
+
+def test_verbose_shows_validation_figures_only_for_validated_epochs(capsys):
+    X, y = sine_data(n=40)
+    reg = BackpropRegressor(hidden_layer_sizes=(4,), max_iter=2, verbose=True, warm_start=True)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, y, X_val=X[:10], y_val=y[:10])
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert all("validation loss" in line and "validation score" in line for line in lines[:2])
+    assert not any("validation" in line for line in lines[2:])
+
+
+@pytest.mark.parametrize(("scoring", "what"), [(None, "score"), ("loss", "loss")])
+def test_verbose_says_what_early_stopping_stopped_on(capsys, scoring, what):
+    X, y = sine_data(n=60)
+    reg = BackpropRegressor(
+        hidden_layer_sizes=(4,),
+        early_stopping=True,
+        scoring=scoring,
+        tol=1e9,  # no epoch counts as an improvement
+        n_iter_no_change=1,
+        random_state=0,
+        verbose=True,
+    ).fit(X, y)
+    assert reg.n_iter_ == 3  # the first epoch improves on -inf; two more stall
+    assert f"Validation {what} did not improve" in capsys.readouterr().out.splitlines()[-1]

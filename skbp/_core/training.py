@@ -170,7 +170,8 @@ def fit_stochastic(
     ``data`` is ``(X, Y, sample_weight)``. ``validation.evaluate(net)`` gives
     ``(criterion, score, loss)`` on held-out data after each epoch; training
     stops on the criterion instead of the training loss if
-    ``validation.early_stopping``. ``observer.begin()`` and
+    ``validation.early_stopping`` (its ``name`` then says so in the
+    message ``progress.event`` records). ``observer.begin()`` and
     ``observer.end(net, progress)`` frame each epoch; ``end`` returning True
     asks training to stop. Returns why training ended: 'converged',
     'max_iter', 'epochs' (the requested count ran), 'stopped' (the observer
@@ -238,7 +239,7 @@ class _EpochLoop:
         if progress.no_improvement_count <= settings.n_iter_no_change:
             return False
         stop = optimizer.on_plateau()
-        what = "Validation score" if self.early_stopping else "Training loss"
+        what = self.validation.name if self.early_stopping else "Training loss"
         action = "Stopping." if stop else f"Learning rate set to {optimizer.learning_rate:f}."
         progress.event = (
             f"{what} did not improve more than tol={settings.tol:f} for "
