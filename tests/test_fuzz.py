@@ -89,6 +89,7 @@ DIVERGED = r"learning_rate|not scaled|large values|diverged|not finite|non-finit
 SPLIT_TOO_SMALL = r"(validation|training) set is too small|train set will be empty|test_size"
 
 ACTIVATION = st.sampled_from(sorted(HIDDEN))
+SCHEDULES = ["constant", "invscaling", "adaptive", "cosine", "one_cycle"]
 REGRESSION_LOSSES = ["squared_error", "poisson", "absolute_error", "huber", "quantile"]
 
 LABEL_POOLS = {
@@ -117,6 +118,7 @@ def estimator_params(
         "max_iter": draw(st.integers(1, 6)),
         "tol": draw(st.sampled_from([1e-4, 0.0, 10.0])),
         "early_stopping": draw(st.sampled_from(early_stopping)),  # lbfgs must ignore it
+        "scoring": draw(st.sampled_from([None, None, "loss"])),
         "validation_fraction": draw(st.sampled_from([0.1, 0.3, 0.5, 0.2, 0.0])),
         # A RandomState is consumed by fitting; a failed fit must rewind it.
         "random_state": draw(
@@ -146,9 +148,12 @@ def _stochastic_params(draw, solver):
         "n_iter_no_change": draw(st.sampled_from([10, 1, 2, np.inf])),
         "shuffle": draw(st.booleans()),
         "dropout": draw(st.sampled_from([0.0, 0.0, 0.3, 0.9])),
+        "learning_rate": draw(st.sampled_from(SCHEDULES)),
+        "warmup_fraction": draw(st.sampled_from([None, 0.0, 0.5])),
+        "weight_decay": draw(st.sampled_from([0.0, 0.0, 1e-2, 10.0])),
+        "max_grad_norm": draw(st.sampled_from([None, None, 1e-3, 1.0])),
     }
     if solver == "sgd":
-        params["learning_rate"] = draw(st.sampled_from(["constant", "invscaling", "adaptive"]))
         params["momentum"] = draw(st.sampled_from([0.9, 0.0, 0.5, 1.0]))
         params["nesterovs_momentum"] = draw(st.booleans())
         params["power_t"] = draw(st.sampled_from([0.5, 0.0, 2.0]))
