@@ -5,4 +5,4 @@ from ._display import LossCurveDisplay
 from ._regressor import BackpropRegressor
 
 __all__ = ["BackpropClassifier", "BackpropRegressor", "LossCurveDisplay"]
-__version__ = "0.1.0"
+__version__ = "0.3.0"
