@@ -92,13 +92,30 @@ def check_labels(y, kind, classes_, fitted_kind, classes, incremental):
     _check_one_output(y, classes_, classes, incremental, "")
 
 
+def _same_labels(a, b):
+    """Whether two sorted label arrays are equal; strings never equal numbers."""
+    return not _text_and_numbers(a, b) and np.array_equal(a, b)
+
+
+def _unseen(labels, known):
+    """The distinct labels that are not among ``known``."""
+    labels = np.unique(labels)
+    return labels if _text_and_numbers(labels, known) else np.setdiff1d(labels, known)
+
+
+def _text_and_numbers(a, b):
+    # numpy < 1.25 warns (FutureWarning) when asked to compare strings with numbers.
+    kinds = {a.dtype.kind, b.dtype.kind}
+    return bool(kinds & set("US")) and bool(kinds & set("biuf"))
+
+
 def _check_one_output(y, known, classes, incremental, where):
-    if classes is not None and not np.array_equal(np.unique(classes), known):
+    if classes is not None and not _same_labels(np.unique(classes), known):
         raise ValueError(
             f"classes={np.unique(classes)}{where} differs from the classes_ of the "
             f"previous call, {known}."
         )
-    unseen = np.setdiff1d(np.unique(y), known)
+    unseen = _unseen(y, known)
     if len(unseen):
         remedy = (
             "pass every class to the first partial_fit call"

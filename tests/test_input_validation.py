@@ -147,6 +147,16 @@ def test_partial_fit_with_new_classes():
         clf.partial_fit(X_GOOD, Y_GOOD, classes=[0, 1, 2])
 
 
+def test_partial_fit_with_classes_of_another_type():
+    """Strings against numbers: a clear error, and no FutureWarning from numpy < 1.25."""
+    clf = BackpropClassifier(hidden_layer_sizes=(3,))
+    clf.partial_fit(X_GOOD, np.where(Y_GOOD == 1, "b", "a"), classes=["a", "b"])
+    with pytest.raises(ValueError, match="differs from the classes_"):
+        clf.partial_fit(X_GOOD, Y_GOOD, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"y has classes \[0 1\] not in classes_"):
+        clf.partial_fit(X_GOOD, Y_GOOD)
+
+
 def test_first_partial_fit_with_labels_outside_classes():
     with pytest.raises(ValueError, match="not in classes_"):
         BackpropClassifier().partial_fit(X_GOOD, Y_GOOD + 5, classes=[0, 1, 5])
