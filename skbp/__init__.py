@@ -2,7 +2,16 @@
 
 from ._classifier import BackpropClassifier
 from ._display import LossCurveDisplay
+from ._preprocess import TabularPreprocessor
 from ._regressor import BackpropRegressor
+from ._tabular import TabularClassifier, TabularRegressor
 
-__all__ = ["BackpropClassifier", "BackpropRegressor", "LossCurveDisplay"]
+__all__ = [
+    "BackpropClassifier",
+    "BackpropRegressor",
+    "LossCurveDisplay",
+    "TabularClassifier",
+    "TabularPreprocessor",
+    "TabularRegressor",
+]
 __version__ = "0.3.0"

@@ -382,6 +382,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
 
     def _stratify_by(self, y):
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            return np.ravel(y)  # a column of labels is one output, as training treats it
         return y if np.ndim(y) == 1 else None
 
     def __sklearn_tags__(self):
