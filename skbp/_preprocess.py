@@ -7,8 +7,8 @@ are and bends outliers towards +-c instead of letting them dominate a
 layer's pre-activations. Each numeric column with missing values in the
 training data also gets a 0/1 indicator. Categorical columns (pandas
 category, object or string) are one-hot encoded, missing values being a
-category of their own and categories unseen in training mapping to the
-infrequent column.
+category of their own; past ``max_categories``, the rarer categories share
+an "other" column, where categories unseen in training also go.
 
 The statistics are weighted by ``sample_weight``: weighting a row by 2 is
 the same as repeating it.
@@ -19,7 +19,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -45,7 +44,7 @@ def weighted_quantile(values, weights, q):
     values, cumulative = values[order], np.cumsum(weights[order])
     target = q * cumulative[-1]
     i = int(np.searchsorted(cumulative, target, side="left"))
-    if np.isclose(cumulative[i], target) and i + 1 < values.size:
+    if cumulative[i] == target and i + 1 < values.size:
         return 0.5 * (values[i] + values[i + 1])
     return float(values[i])
 
@@ -63,8 +62,10 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         Bound ``c`` of the smooth clipping ``x / sqrt(1 + (x / c)**2)``
         applied after scaling; None leaves the scaled values alone.
     max_categories : int, default=20
-        Most one-hot columns per categorical column; rarer categories share
-        one "infrequent" column, as do categories unseen in training.
+        Most one-hot columns per categorical column: with more categories,
+        the ``max_categories - 1`` most frequent (by weight) keep a column
+        each and the rest share an "other" column. Categories unseen in
+        training go to "other" where it exists and to no column otherwise.
 
     Attributes
     ----------
@@ -78,8 +79,10 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     missing_columns_ : ndarray of int
         Positions, among the numeric columns, of those given a missing-value
         indicator (those with missing values in training).
-    encoder_ : sklearn.preprocessing.OneHotEncoder or None
-        The fitted encoder of the categorical columns.
+    categories_ : list of list
+        Per categorical column, the categories that have a column of their
+        own (NaN standing for missing), then True if there is an "other"
+        column.
     """
 
     _parameter_constraints: dict = {
@@ -96,22 +99,20 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, sample_weight=None):
         self._validate_params()
         X = _as_frame(X)
+        self.columns_ = list(X.columns)
         weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
         self.numeric_columns_, self.categorical_columns_ = _column_kinds(X)
         self._fit_numeric(_numbers(X[self.numeric_columns_]), weights)
-        self.encoder_ = None
-        if self.categorical_columns_:
-            self.encoder_ = OneHotEncoder(
-                handle_unknown="infrequent_if_exist",
-                max_categories=self.max_categories,
-                sparse_output=False,
-            ).fit(X[self.categorical_columns_])
+        self.categories_ = [
+            _kept_categories(_labels(X[name]), weights, self.max_categories)
+            for name in self.categorical_columns_
+        ]
         return self
 
     def _fit_numeric(self, numbers, weights):
         columns = numbers.T
         self.median_ = np.array([weighted_quantile(c, weights, 0.5) for c in columns])
-        self.center_, self.scale_ = self.median_, np.ones(len(columns))
+        self.center_, self.scale_ = np.zeros(len(columns)), np.ones(len(columns))
         if self.scaling is not None:
             self.center_, self.scale_ = self._scaling(columns, weights)
         self.missing_columns_ = np.flatnonzero(np.isnan(numbers[weights > 0]).any(axis=0))
@@ -136,20 +137,66 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "median_")
         X = _as_frame(X)
+        if list(X.columns) != self.columns_:  # an array after a DataFrame, or the reverse
+            X = X.set_axis(self.columns_, axis=1)
         numbers = _numbers(X[self.numeric_columns_])
         missing = np.isnan(numbers)
         scaled = (np.where(missing, self.median_, numbers) - self.center_) / self.scale_
         if self.clip is not None:
             scaled = smooth_clip(scaled, self.clip)
         blocks = [scaled, missing[:, self.missing_columns_].astype(np.float64)]
-        if self.encoder_ is not None:
-            blocks.append(self.encoder_.transform(X[self.categorical_columns_]))
+        for name, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
+            blocks.append(_one_hot(_labels(X[name]), kept, other))
         return np.hstack(blocks)
 
 
 def _numbers(X):
     """Numeric columns as floats: booleans, nullable integers (pd.NA as NaN), numeric objects."""
-    return X.to_numpy(dtype=np.float64, na_value=np.nan).reshape(len(X), -1)
+    numbers = X.astype(object).where(X.notna(), np.nan).to_numpy(dtype=np.float64)
+    infinite = np.isinf(numbers).any(axis=0)
+    if infinite.any():
+        names = [str(c) for c in X.columns[infinite]]
+        raise ValueError(
+            f"Input X contains infinity in column(s) {names}; missing values (NaN) are "
+            "allowed, infinite ones are not."
+        )
+    return numbers
+
+
+def _labels(column):
+    """A categorical column as an object array of strings, missing values as None."""
+    values = column.astype(object).to_numpy()
+    missing = pd.isna(values)
+    values = values.astype(str).astype(object)
+    values[missing] = None
+    return values
+
+
+def _kept_categories(labels, weights, max_categories):
+    """(categories with a column of their own, whether there is an "other" column)."""
+    present = weights > 0
+    names, inverse = np.unique(labels[present].astype(str), return_inverse=True)
+    totals = np.bincount(inverse, weights=weights[present], minlength=len(names))
+    labels_by_name = dict(zip(labels[present].astype(str), labels[present], strict=False))
+    kept = [labels_by_name[n] for n in names]
+    if len(kept) <= max_categories:
+        return kept, False
+    order = np.argsort(-totals, kind="stable")[: max_categories - 1]
+    return [kept[i] for i in sorted(order)], True
+
+
+def _one_hot(labels, kept, other):
+    """One column per kept category, then the "other" column if there is one."""
+    columns = [_equals(labels, category) for category in kept]
+    if other:
+        columns.append(~np.any(columns, axis=0) if columns else np.ones(len(labels), bool))
+    return np.column_stack(columns).astype(np.float64) if columns else np.empty((len(labels), 0))
+
+
+def _equals(labels, category):
+    if category is None:
+        return np.array([label is None for label in labels])
+    return labels == category
 
 
 def _as_frame(X):

@@ -60,6 +60,7 @@ class _TabularBase(BaseEstimator):
         "scaling": [StrOptions(set(SCALINGS)), None],
         "clip": [Interval(Real, 0, None, closed="neither"), None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "dtype": [StrOptions({"float32", "float64"})],
     }
 
     def _fit_network(self, X, y, sample_weight, validation, network):
@@ -76,6 +77,7 @@ class _TabularBase(BaseEstimator):
             if X_val is not None:  # else the network says what is missing
                 X_val = self._inputs(self._check_X(X_val, reset=False, name="X_val"))
             fit_params = {"X_val": X_val, "y_val": y_val, "sample_weight_val": sample_weight_val}
+        network.set_params(batch_size=self._batch_size(len(X), validation))
         with warnings.catch_warnings():
             if self.n_iter_no_change == np.inf:  # a fixed budget of epochs, by design
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -93,6 +95,14 @@ class _TabularBase(BaseEstimator):
             raise ValueError("Sample weights must contain at least one non-zero number.")
         return sample_weight
 
+    def _batch_size(self, n_samples, validation):
+        """The batch size, no larger than the rows trained on (small tables are one batch)."""
+        if not isinstance(self.batch_size, Integral):
+            return self.batch_size
+        if self.early_stopping and validation is None:
+            n_samples -= int(np.ceil(self.validation_fraction * n_samples))
+        return max(1, min(self.batch_size, n_samples))
+
     def _network_params(self):
         return {name: getattr(self, name) for name in NETWORK_PARAMS}
 
@@ -106,9 +116,13 @@ class _TabularBase(BaseEstimator):
         return validate_data(self, X, reset=reset, dtype=None, ensure_all_finite="allow-nan")
 
     def _inputs(self, X):
-        """The network's input matrix for validated X: float32 for float32 numbers."""
+        """The network's input matrix for validated X, in the network's dtype.
+
+        float32 numbers always give a float32 network; otherwise ``dtype`` decides.
+        """
         Xt = self.preprocessor_.transform(X)
-        return Xt.astype(np.float32) if _all_float32(X) else Xt
+        single = _all_float32(X) or self.dtype == "float32"
+        return Xt.astype(np.float32) if single else Xt
 
     def _outputs(self, method, X):
         check_is_fitted(self, "network_")
@@ -162,7 +176,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         weight_decay=0.01,
         batch_size=256,
         learning_rate="cosine",
-        learning_rate_init=2e-3,
+        learning_rate_init=3e-3,
         warmup_fraction=0.05,
         beta_1=0.9,
         beta_2=0.95,
@@ -171,13 +185,14 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         validation_fraction=0.2,
         n_iter_no_change=np.inf,
         tol=0.0,
-        scoring="loss",
+        scoring=None,
         max_grad_norm=None,
         label_smoothing=0.1,
         class_weight=None,
         scaling="robust",
         clip=3.0,
         max_categories=20,
+        dtype="float32",
         random_state=None,
         verbose=False,
     ):
@@ -204,6 +219,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.scaling = scaling
         self.clip = clip
         self.max_categories = max_categories
+        self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
 
@@ -263,7 +279,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         weight_decay=0.01,
         batch_size=256,
         learning_rate="cosine",
-        learning_rate_init=2e-3,
+        learning_rate_init=3e-3,
         warmup_fraction=0.05,
         beta_1=0.9,
         beta_2=0.95,
@@ -272,12 +288,13 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         validation_fraction=0.2,
         n_iter_no_change=np.inf,
         tol=0.0,
-        scoring="loss",
+        scoring=None,
         max_grad_norm=None,
         scale_target=True,
         scaling="robust",
         clip=3.0,
         max_categories=20,
+        dtype="float32",
         random_state=None,
         verbose=False,
     ):
@@ -304,6 +321,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.scaling = scaling
         self.clip = clip
         self.max_categories = max_categories
+        self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
 
