@@ -215,3 +215,151 @@ NOTES = """
     dropout), and ``grad W_k = a_{k-1}^T delta_k + (alpha/S) W_k``. The
     derivation, step by step, is in the user guide.
 """
+
+
+def tabular(kind, activation, task_parameters, task_attributes):
+    """The docstring of a tabular estimator (kind: 'Classifier' or 'Regressor')."""
+    return f"""{kind} for tables: a raw DataFrame in, preprocessing and a network inside.
+
+    A :class:`~skbp.TabularPreprocessor` (median imputation with missing-value
+    indicators, robust scaling and smooth clipping of numbers, one-hot
+    categories) followed by a :class:`~skbp.Backprop{kind}`, fitted
+    together, with defaults chosen for tabular data (the "Tabular data"
+    page of the user guide explains the recipe and how the defaults were
+    chosen). Numeric, boolean, categorical, object and string columns and
+    missing values need no preparation; plain arrays work too. Every
+    ingredient is a parameter below, and can be switched off.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(256, 256)
+        Units of each hidden layer.
+
+    activation : str or sequence of str, default='{activation}'
+        Hidden activation (any of :class:`~skbp.Backprop{kind}`'s).
+{task_parameters}
+    dropout : float or sequence of float, default=0.15
+        Dropout rate of the hidden layers; 0 switches it off.
+
+    alpha : float, default=0.0
+        L2 penalty in the loss (see ``weight_decay`` for the decay used instead).
+
+    weight_decay : float, default=0.01
+        Decoupled weight decay (AdamW); 0 switches it off.
+
+    batch_size : int, default=256
+        Minibatch size, clipped to the number of training rows without a warning.
+
+    learning_rate : str, default='cosine'
+        Learning-rate schedule ('constant' switches schedules off).
+
+    learning_rate_init : float, default=3e-3
+        Adam's (peak) learning rate.
+
+    warmup_fraction : float or None, default=0.05
+        Share of the steps spent warming the rate up.
+
+    beta_1, beta_2 : float, default=0.9, 0.95
+        Adam's moment decay rates (a short second-moment memory, 0.95,
+        follows large gradient changes early in training).
+
+    max_iter : int, default=60
+        Epochs of training.
+
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows (or use ``X_val``) and
+        keep the weights of the epoch that scored best on them.
+
+    validation_fraction : float, default=0.2
+        Share held out when ``early_stopping`` and no ``X_val`` is given.
+
+    n_iter_no_change : int or numpy.inf, default=numpy.inf
+        Epochs without improvement before stopping; the default runs all
+        ``max_iter`` epochs (the whole schedule) and keeps the best, without
+        a ``ConvergenceWarning``.
+
+    tol : float, default=0.0
+        Improvement that counts, for ``n_iter_no_change``.
+
+    scoring : str, callable or None, default=None
+        What picks the kept epoch: the estimator's score, 'loss', or a scorer.
+
+    max_grad_norm : float or None, default=None
+        Gradient clipping by global norm; None does not clip.
+
+    scaling : {{'robust', 'standard'}} or None, default='robust'
+        Scaling of numeric columns (see :class:`~skbp.TabularPreprocessor`).
+
+    clip : float or None, default=3.0
+        Bound of the smooth clipping of scaled numbers; None switches it off.
+
+    max_categories : int, default=20
+        Most one-hot columns per categorical column.
+
+    dtype : {{'float32', 'float64'}}, default='float32'
+        Precision of the network; float32 trains about 1.6 times faster.
+        float32 input always gives a float32 network.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation, shuffling, dropout and validation split.
+
+    verbose : bool, default=False
+        Print a line per epoch.
+
+    Attributes
+    ----------
+    preprocessor_ : TabularPreprocessor
+        The fitted preprocessing.
+
+    network_ : Backprop{kind}
+        The fitted network, trained on the preprocessed columns; its
+        ``validation_scores_``, ``validation_loss_curve_`` and
+        ``best_iteration_`` describe the training.
+{task_attributes}
+    loss_curve_ : list of float
+        The network's training loss per epoch.
+
+    n_iter_ : int
+        Epochs run.
+
+    n_features_in_ : int
+        Number of columns seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names seen during fit, when X had string column names.
+"""
+
+
+TABULAR_CLASSIFIER = tabular(
+    "Classifier",
+    "selu",
+    """
+    label_smoothing : float, default=0.1
+        Label smoothing of the log-loss targets; 0 switches it off.
+
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Class weights, as :class:`~skbp.BackpropClassifier` takes them.
+""",
+    """
+    classes_ : ndarray or list of ndarray
+        The class labels.
+""",
+)
+
+TABULAR_REGRESSOR = tabular(
+    "Regressor",
+    "mish",
+    """
+    loss : str, default='squared_error'
+        The regression loss (any of :class:`~skbp.BackpropRegressor`'s).
+
+    scale_target : bool, default=True
+        Train on the standardised target (its weighted mean and standard
+        deviation), and map predictions back; not with ``loss='poisson'``.
+""",
+    """
+    target_mean_, target_scale_ : ndarray or float
+        The target's (weighted) mean and standard deviation used for
+        ``scale_target`` (0 and 1 without it).
+""",
+)

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _docs
 from ._classifier import BackpropClassifier
 from ._preprocess import SCALINGS, TabularPreprocessor
 from ._regressor import BackpropRegressor
@@ -153,12 +154,7 @@ def _all_float32(X):
 
 
 class TabularClassifier(ClassifierMixin, _TabularBase):
-    """Classifier for tables: a DataFrame in, preprocessing and a tuned network inside.
-
-    Parameters
-    ----------
-    See the "Tabular data" page of the documentation for the recipe.
-    """
+    __doc__ = _docs.TABULAR_CLASSIFIER
 
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
@@ -237,15 +233,19 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         return self
 
     def predict(self, X):
+        """Class labels for the rows of X (a DataFrame like the training one, or an array)."""
         return self._outputs("predict", X)
 
     def predict_proba(self, X):
+        """Class probabilities for the rows of X, columns in the order of ``classes_``."""
         return self._outputs("predict_proba", X)
 
     def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`, computed from the logits."""
         return self._outputs("predict_log_proba", X)
 
     def decision_function(self, X):
+        """The network's logits for the rows of X."""
         return self._outputs("decision_function", X)
 
     def __sklearn_tags__(self):
@@ -256,11 +256,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
 
 
 class TabularRegressor(RegressorMixin, _TabularBase):
-    """Regressor for tables: a DataFrame in, preprocessing and a tuned network inside.
-
-    The targets are standardised for training (``scale_target``) and the
-    predictions mapped back.
-    """
+    __doc__ = _docs.TABULAR_REGRESSOR
 
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
@@ -356,6 +352,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         return (np.asarray(y, dtype=np.float64) - self.target_mean_) / self.target_scale_
 
     def predict(self, X):
+        """Targets for the rows of X, on the scale of the y fitted on."""
         y_hat = self._outputs("predict", X)
         return y_hat * self.target_scale_ + self.target_mean_
 

@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skbp import BackpropClassifier, BackpropRegressor
+from skbp import BackpropClassifier, BackpropRegressor, TabularClassifier, TabularRegressor
 
 # The defaults, plus small quick networks for each solver family.
 ESTIMATORS = [
@@ -65,6 +65,22 @@ ESTIMATORS = [
         scoring="roc_auc",
         max_iter=300,
         random_state=0,
+    ),
+    # The tabular estimators with their preprocessing, schedule, weight decay and
+    # label smoothing, but without the two random ingredients that
+    # check_sample_weight_equivalence cannot follow (see dropout above; the
+    # early-stopping split of repeated rows differs from that of weighted ones),
+    # and in float64, whose predictions the checks compare at rtol 1e-7.
+    *(
+        Tabular(
+            hidden_layer_sizes=(32,),
+            dropout=0.0,
+            early_stopping=False,
+            max_iter=100,
+            dtype="float64",
+            random_state=0,
+        )
+        for Tabular in (TabularClassifier, TabularRegressor)
     ),
 ]
 
