@@ -217,7 +217,7 @@ NOTES = """
 """
 
 
-def tabular(kind, activation, task_parameters, task_attributes):
+def tabular(kind, activation, bins, task_parameters, task_attributes):
     """The docstring of a tabular estimator (kind: 'Classifier' or 'Regressor')."""
     return f"""{kind} for tables: a raw DataFrame in, preprocessing and a network inside.
 
@@ -293,6 +293,10 @@ def tabular(kind, activation, task_parameters, task_attributes):
     clip : float or None, default=3.0
         Bound of the smooth clipping of scaled numbers; None switches it off.
 
+    bins : int or None, default={bins}
+        Piecewise-linear encoding of each numeric column over this many
+        quantile bins, beside its scaled value; None switches it off.
+
     max_categories : int, default=20
         Most one-hot columns per categorical column.
 
@@ -333,6 +337,7 @@ def tabular(kind, activation, task_parameters, task_attributes):
 TABULAR_CLASSIFIER = tabular(
     "Classifier",
     "selu",
+    None,
     """
     label_smoothing : float, default=0.1
         Label smoothing of the log-loss targets; 0 switches it off.
@@ -349,6 +354,7 @@ TABULAR_CLASSIFIER = tabular(
 TABULAR_REGRESSOR = tabular(
     "Regressor",
     "mish",
+    16,
     """
     loss : str, default='squared_error'
         The regression loss (any of :class:`~skbp.BackpropRegressor`'s).

@@ -49,6 +49,20 @@ def weighted_quantile(values, weights, q):
     return float(values[i])
 
 
+def piecewise_linear(x, edges):
+    """Piecewise-linear encoding of x over bins [e_0, e_1), ..., [e_{B-1}, e_B].
+
+    One column per bin: 1 for the bins below x's, 0 above it, and in its own
+    bin the fraction ``(x - e_{t-1}) / (e_t - e_{t-1})`` of the way across
+    (clipped to [0, 1] outside the training range). A network can then bend
+    its response at every bin edge (Gorishniy et al., 2022).
+    """
+    if len(edges) < 2:
+        return np.empty((len(x), 0))
+    lower, width = edges[:-1], np.diff(edges)
+    return np.clip((x[:, None] - lower) / width, 0.0, 1.0)
+
+
 class TabularPreprocessor(TransformerMixin, BaseEstimator):
     """Numeric, boolean and categorical columns, with missing values, to a float matrix.
 
@@ -61,6 +75,11 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     clip : float or None, default=3.0
         Bound ``c`` of the smooth clipping ``x / sqrt(1 + (x / c)**2)``
         applied after scaling; None leaves the scaled values alone.
+    bins : int or None, default=None
+        With an int, each numeric column is also given a piecewise-linear
+        encoding over ``bins`` quantile bins (one column per bin, see
+        :func:`piecewise_linear`); None does not.
+
     max_categories : int, default=20
         Most one-hot columns per categorical column: with more categories,
         the ``max_categories - 1`` most frequent (by weight) keep a column
@@ -76,6 +95,8 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     median_, center_, scale_ : ndarray of shape (n_numeric,)
         Per numeric column: the value imputed for missing entries, and the
         centre and scale of its scaling.
+    bin_edges_ : list of ndarray
+        Per numeric column, the edges of its bins (empty without ``bins``).
     missing_columns_ : ndarray of int
         Positions, among the numeric columns, of those given a missing-value
         indicator (those with missing values in training).
@@ -88,15 +109,21 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "scaling": [StrOptions(set(SCALINGS)), None],
         "clip": [Interval(Real, 0, None, closed="neither"), None],
+        "bins": [Interval(Integral, 2, None, closed="left"), None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
     }
 
-    def __init__(self, *, scaling="robust", clip=3.0, max_categories=20):
+    def __init__(self, *, scaling="robust", clip=3.0, bins=None, max_categories=20):
         self.scaling = scaling
         self.clip = clip
+        self.bins = bins
         self.max_categories = max_categories
 
     def fit(self, X, y=None, sample_weight=None):
+        """Learn the columns' kinds and statistics from X (a DataFrame or an array).
+
+        ``sample_weight`` weighs the rows: a weight of 2 counts as two rows.
+        """
         self._validate_params()
         X = _as_frame(X)
         self.columns_ = list(X.columns)
@@ -116,6 +143,13 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         if self.scaling is not None:
             self.center_, self.scale_ = self._scaling(columns, weights)
         self.missing_columns_ = np.flatnonzero(np.isnan(numbers[weights > 0]).any(axis=0))
+        self.bin_edges_ = []
+        if self.bins is not None:
+            filled = np.where(np.isnan(numbers), self.median_, numbers).T
+            quantiles = np.linspace(0.0, 1.0, self.bins + 1)
+            for column in filled:
+                edges = np.unique([weighted_quantile(column, weights, q) for q in quantiles])
+                self.bin_edges_.append(edges)
 
     def _scaling(self, columns, weights):
         centers, scales = [], []
@@ -135,6 +169,7 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         return np.array(centers), np.array(scales)
 
     def transform(self, X):
+        """The float matrix of X: scaled numbers, missing-value indicators, one-hot categories."""
         check_is_fitted(self, "median_")
         X = _as_frame(X)
         if list(X.columns) != self.columns_:  # an array after a DataFrame, or the reverse
@@ -145,6 +180,9 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         if self.clip is not None:
             scaled = smooth_clip(scaled, self.clip)
         blocks = [scaled, missing[:, self.missing_columns_].astype(np.float64)]
+        filled = np.where(missing, self.median_, numbers)
+        for j, edges in enumerate(self.bin_edges_):
+            blocks.append(piecewise_linear(filled[:, j], edges))
         for name, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
             blocks.append(_one_hot(_labels(X[name]), kept, other))
         return np.hstack(blocks)

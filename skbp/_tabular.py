@@ -61,6 +61,7 @@ class _TabularBase(BaseEstimator):
         "scaling": [StrOptions(set(SCALINGS)), None],
         "clip": [Interval(Real, 0, None, closed="neither"), None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "bins": [Interval(Integral, 2, None, closed="left"), None],
         "dtype": [StrOptions({"float32", "float64"})],
     }
 
@@ -70,6 +71,7 @@ class _TabularBase(BaseEstimator):
         self.preprocessor_ = TabularPreprocessor(
             scaling=self.scaling,
             clip=None if self.clip is None else float(self.clip),
+            bins=self.bins,
             max_categories=int(self.max_categories),
         ).fit(X, sample_weight=sample_weight)
         fit_params = {}
@@ -187,6 +189,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         class_weight=None,
         scaling="robust",
         clip=3.0,
+        bins=None,
         max_categories=20,
         dtype="float32",
         random_state=None,
@@ -214,6 +217,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.class_weight = class_weight
         self.scaling = scaling
         self.clip = clip
+        self.bins = bins
         self.max_categories = max_categories
         self.dtype = dtype
         self.random_state = random_state
@@ -289,6 +293,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         scale_target=True,
         scaling="robust",
         clip=3.0,
+        bins=16,
         max_categories=20,
         dtype="float32",
         random_state=None,
@@ -316,6 +321,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.scale_target = scale_target
         self.scaling = scaling
         self.clip = clip
+        self.bins = bins
         self.max_categories = max_categories
         self.dtype = dtype
         self.random_state = random_state

@@ -17,14 +17,16 @@ from skbp import (
     TabularPreprocessor,
     TabularRegressor,
 )
-from skbp._preprocess import smooth_clip, weighted_quantile
+from skbp._preprocess import piecewise_linear, smooth_clip, weighted_quantile
 
 # Small, fast networks; batch_size below the training rows (after the default
 # 20 % hold-out) so that no batch-size warning is raised.
 FAST = dict(hidden_layer_sizes=(16,), max_iter=5, batch_size=16, random_state=0)
 # One full batch per epoch and nothing random but the initialisation: the
 # settings under which weights and repeated rows make the same fit.
-EXACT = dict(hidden_layer_sizes=(16,), max_iter=8, dropout=0.0, early_stopping=False)
+EXACT = dict(
+    hidden_layer_sizes=(16,), max_iter=8, dropout=0.0, early_stopping=False, dtype="float64"
+)
 
 
 def mixed_frame(n=60, seed=0):
@@ -534,11 +536,14 @@ def test_float32_inputs_train_a_float32_network(Estimator):
         est = Estimator(**FAST).fit(data, y)
         assert est.network_.coefs_[0].dtype == np.float32
         assert np.isfinite(est.predict(data)).all()
-    est = Estimator(**FAST).fit(X.astype(np.float64), y)
+    # Other input: dtype decides, float32 by default.
+    assert Estimator(**FAST).fit(X.astype(np.float64), y).network_.coefs_[0].dtype == np.float32
+    est = Estimator(**FAST, dtype="float64").fit(X.astype(np.float64), y)
     assert est.network_.coefs_[0].dtype == np.float64
-    # A frame with one float64 column is not all float32.
+    # A frame with one float64 column is not all float32: float64 when asked for.
     mixed = pd.DataFrame(X, columns=["a", "b", "c"]).astype({"c": np.float64})
-    assert Estimator(**FAST).fit(mixed, y).network_.coefs_[0].dtype == np.float64
+    est = Estimator(**FAST, dtype="float64").fit(mixed, y)
+    assert est.network_.coefs_[0].dtype == np.float64
 
 
 # -- the regressor's target scaling -------------------------------------------
@@ -772,3 +777,53 @@ def test_invalid_preprocessing_parameters_raise():
             TabularRegressor(**FAST, **bad).fit(X, y)
         with pytest.raises(ValueError, match=next(iter(bad))):
             TabularPreprocessor(**bad).fit(X)
+
+
+# -- piecewise-linear encoding --------------------------------------------------
+
+
+def test_piecewise_linear_closed_form():
+    edges = np.array([0.0, 1.0, 3.0, 7.0])
+    x = np.array([-5.0, 0.0, 0.5, 1.0, 2.0, 5.0, 7.0, 9.0])
+    expected = np.array(
+        [
+            [0, 0, 0],
+            [0, 0, 0],
+            [0.5, 0, 0],
+            [1, 0, 0],
+            [1, 0.5, 0],
+            [1, 1, 0.5],
+            [1, 1, 1],
+            [1, 1, 1],
+        ]
+    )
+    np.testing.assert_allclose(piecewise_linear(x, edges), expected, rtol=1e-15)
+    assert piecewise_linear(x, np.array([2.0])).shape == (len(x), 0)  # a constant column
+
+
+def test_bins_add_one_block_per_numeric_column_with_weighted_quantile_edges():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=40), "b": rng.exponential(size=40)})
+    plain = TabularPreprocessor().fit(X)
+    binned = TabularPreprocessor(bins=4).fit(X)
+    Xt = binned.transform(X)
+    np.testing.assert_array_equal(Xt[:, :2], plain.transform(X))
+    assert Xt.shape == (40, 2 + 4 + 4)
+    expected_edges = [weighted_quantile(X["a"].to_numpy(), np.ones(40), q) for q in (0, 0.5, 1)]
+    np.testing.assert_allclose(binned.bin_edges_[0][[0, 2, 4]], expected_edges)
+    # Weight 2 is a repeated row, for the edges too.
+    weights = np.r_[np.full(20, 2.0), np.ones(20)]
+    repeated = pd.concat([X.iloc[:20], X], ignore_index=True)
+    by_weight = TabularPreprocessor(bins=4).fit(X, sample_weight=weights)
+    by_repeat = TabularPreprocessor(bins=4).fit(repeated)
+    for a, b in zip(by_weight.bin_edges_, by_repeat.bin_edges_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_regressor_bins_its_numbers_by_default_and_the_classifier_does_not():
+    assert TabularRegressor().bins == 16
+    assert TabularClassifier().bins is None
+    X = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) % 7})
+    reg = TabularRegressor(**FAST).fit(X, np.sin(X["a"]))
+    # a: 16 bins; b: 7 distinct values, so its 17 quantiles make 6 bins.
+    assert reg.preprocessor_.transform(X).shape[1] == 2 + 16 + 6
