@@ -450,7 +450,21 @@ def parse(argv):
     parser.add_argument(
         "--max-iter", type=int, default=None, help="cap max_iter of the others (smoke tests)"
     )
+    parser.add_argument(
+        "--from-csv",
+        nargs="+",
+        metavar="PATH",
+        help="report on saved --csv results instead of fitting (later files replace earlier "
+        "fits of the same data set, system and split): runs from several environments, "
+        "such as RealMLP's, in one table",
+    )
     return parser.parse_args(argv)
+
+
+def saved_results(paths):
+    """The per-fit results of several --csv files, the later replacing the earlier."""
+    results = pd.concat([pd.read_csv(path) for path in paths], ignore_index=True)
+    return results.drop_duplicates(["dataset", "system", "seed"], keep="last")
 
 
 def chosen_datasets(args):
@@ -479,6 +493,14 @@ def main(argv=None):
     args = parse(argv)
     n_splits = args.splits or (1 if args.quick else SPLITS)
     max_rows = QUICK_ROWS if args.quick else None
+    if args.from_csv:
+        results = saved_results(args.from_csv)
+        systems = list(dict.fromkeys(results.system))
+        args.systems = systems
+        n_splits = results.seed.nunique()
+        text, summaries = report(args, per_dataset(results), systems, n_splits, max_rows)
+        print(text)
+        return {"results": results, "report": text, "summaries": summaries}
     systems = chosen_systems(args)
     log = partial(print, file=sys.stderr, flush=True)
     with threadpool_limits(limits=1):

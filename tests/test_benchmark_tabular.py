@@ -44,6 +44,14 @@ def test_quick_run_reports_every_system(tabular, tmp_path, capsys):
     assert set(fits.dataset) == set(sets)
     assert (fits.error == "").all()
 
+    # A report from saved fits, a later file replacing the fits it repeats.
+    better = fits.assign(score=fits.score + (fits.system == "mlp") * 1e6)
+    better[better.system == "mlp"].to_csv(tmp_path / "mlp.csv", index=False)
+    merged = tabular.main(["--from-csv", str(csv), str(tmp_path / "mlp.csv")])
+    for group in ("heldout", "tuning"):
+        assert merged["summaries"][group].loc["mlp", "mean rank"] == 1.0
+        assert merged["summaries"][group].loc["hgb", "mean gap"] > 1e5
+
 
 def test_registry_is_documented(tabular):
     names = [d.name for d in tabular.DATASETS]
