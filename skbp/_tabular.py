@@ -27,6 +27,7 @@ from . import _docs
 from ._classifier import BackpropClassifier
 from ._preprocess import SCALINGS, TabularPreprocessor
 from ._regressor import BackpropRegressor
+from ._support import rollback_on_error
 
 # The parameters the network takes as they are.
 NETWORK_PARAMS = (
@@ -232,8 +233,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
             class_weight=self.class_weight,
         )
         validation = _validation(X_val, y_val, sample_weight_val)
-        self._fit_network(X, y, sample_weight, validation, network)
-        self.classes_ = self.network_.classes_
+        with rollback_on_error(self):  # a failed fit leaves the estimator as it was
+            self._fit_network(X, y, sample_weight, validation, network)
+            self.classes_ = self.network_.classes_
         return self
 
     def predict(self, X):
@@ -335,13 +337,15 @@ class TabularRegressor(RegressorMixin, _TabularBase):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         y = _check_y(y, multi_output=True, y_numeric=True, estimator=self)
-        self._set_target_scaling(y, self._sample_weight(sample_weight, y))
-        validation = _validation(X_val, y_val, sample_weight_val)
-        if validation is not None and validation[1] is not None:
-            y_val = _check_y(validation[1], multi_output=True, y_numeric=True, estimator=self)
-            validation = (validation[0], self._scaled(y_val), validation[2])
-        network = BackpropRegressor(loss=self.loss, **self._network_params())
-        return self._fit_network(X, self._scaled(y), sample_weight, validation, network)
+        with rollback_on_error(self):  # a failed fit leaves the estimator as it was
+            self._set_target_scaling(y, self._sample_weight(sample_weight, y))
+            validation = _validation(X_val, y_val, sample_weight_val)
+            if validation is not None and validation[1] is not None:
+                y_val = _check_y(validation[1], multi_output=True, y_numeric=True, estimator=self)
+                validation = (validation[0], self._scaled(y_val), validation[2])
+            network = BackpropRegressor(loss=self.loss, **self._network_params())
+            self._fit_network(X, self._scaled(y), sample_weight, validation, network)
+        return self
 
     def _set_target_scaling(self, y, sample_weight):
         """Mean and standard deviation of y (weighted), or 0 and 1 without scaling."""

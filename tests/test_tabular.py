@@ -827,3 +827,16 @@ def test_the_regressor_bins_its_numbers_by_default_and_the_classifier_does_not()
     reg = TabularRegressor(**FAST).fit(X, np.sin(X["a"]))
     # a: 16 bins; b: 7 distinct values, so its 17 quantiles make 6 bins.
     assert reg.preprocessor_.transform(X).shape[1] == 2 + 16 + 6
+
+
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_a_failed_refit_leaves_the_fitted_model_as_it_was(Estimator):
+    X = mixed_frame()
+    y = labels_for(X) if Estimator is TabularClassifier else target_for(X)
+    est = Estimator(**FAST).fit(X, y)
+    before = pickle.dumps(est)
+    bad_y = np.asarray(y, dtype=object if Estimator is TabularClassifier else float).copy()
+    bad_y[0] = np.nan
+    with pytest.raises(ValueError):
+        est.fit(X.iloc[:, :3], bad_y)  # other columns, and a missing target
+    assert pickle.dumps(est) == before
