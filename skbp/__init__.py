@@ -4,14 +4,16 @@ from ._classifier import BackpropClassifier
 from ._display import LossCurveDisplay
 from ._preprocess import TabularPreprocessor
 from ._regressor import BackpropRegressor
+from ._state import InconsistentVersionWarning
 from ._tabular import TabularClassifier, TabularRegressor
+from ._version import __version__ as __version__
 
 __all__ = [
     "BackpropClassifier",
     "BackpropRegressor",
+    "InconsistentVersionWarning",
     "LossCurveDisplay",
     "TabularClassifier",
     "TabularPreprocessor",
     "TabularRegressor",
 ]
-__version__ = "0.4.0"

@@ -31,6 +31,7 @@ from ._solvers import (
     train_lbfgs,
     train_stochastic,
 )
+from ._state import VersionedState
 from ._support import LiveLayers, rollback_on_error
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -64,9 +65,17 @@ class _Run:
 
 
 class BaseBackprop(
-    CallbackSupportMixin, InputChecks, Prediction, BaseEstimator, metaclass=ABCMeta
+    CallbackSupportMixin,
+    VersionedState,
+    InputChecks,
+    Prediction,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Base class of the backpropagation estimators; use a subclass."""
+
+    # The core's objects, saved as plain data (see skbp._state).
+    _plain_attributes = ("_network", "_optimizer", "_progress")
 
     _numeric_target = True
 

@@ -22,6 +22,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._state import VersionedState
+
 SCALINGS = ("robust", "standard")
 
 
@@ -63,7 +65,7 @@ def piecewise_linear(x, edges):
     return np.clip((x[:, None] - lower) / width, 0.0, 1.0)
 
 
-class TabularPreprocessor(TransformerMixin, BaseEstimator):
+class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
     """Numeric, boolean and categorical columns, with missing values, to a float matrix.
 
     Parameters

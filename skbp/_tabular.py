@@ -27,6 +27,7 @@ from . import _docs
 from ._classifier import BackpropClassifier
 from ._preprocess import SCALINGS, TabularPreprocessor
 from ._regressor import BackpropRegressor
+from ._state import VersionedState
 from ._support import rollback_on_error
 
 # The parameters the network takes as they are.
@@ -54,7 +55,7 @@ NETWORK_PARAMS = (
 )
 
 
-class _TabularBase(BaseEstimator):
+class _TabularBase(VersionedState, BaseEstimator):
     """A TabularPreprocessor and a Backprop network, fitted as one estimator."""
 
     _parameter_constraints: dict = {
