@@ -9,6 +9,9 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # folder named skbp/ cannot shadow the package as an empty namespace package
 # (tests/test_install.py).
 EDITABLE := --config-settings editable_mode=compat -e
+# What the suite installs. skops needs numpy >= 1.25, newer than skbp's floor:
+# test-min-versions installs only "test", and skips the skops round trips.
+TEST_EXTRAS := test,skops
 
 .PHONY: demo test lint docs figures bench fuzz test-x86-64-v2 test-min-versions clean
 
@@ -27,7 +30,7 @@ $(VENV)/.installed-base: pyproject.toml Makefile | $(BIN)/python
 demo: $(VENV)/.installed-base
 	$(ONE_THREAD) $(BIN)/python examples/demo.py
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -39,7 +42,7 @@ test: lint
 # disabling every target it dispatches to, and OpenBLAS's Sandybridge (AVX,
 # no FMA) kernels. pytest's header shows the BLAS kernel in use.
 NPY_DISPATCH = $(shell $(BIN)/python -c "from numpy._core._multiarray_umath import __cpu_dispatch__ as d; print(' '.join(d))")
-test-x86-64-v2: $(VENV)/.installed-test
+test-x86-64-v2: $(VENV)/.installed-$(TEST_EXTRAS)
 	NPY_DISABLE_CPU_FEATURES="$(NPY_DISPATCH)" OPENBLAS_CORETYPE=Sandybridge \
 		$(ONE_THREAD) $(BIN)/python -m pytest -p no:cacheprovider
 
@@ -53,11 +56,11 @@ test-min-versions: .ci/min-versions.txt pyproject.toml
 	$(ONE_THREAD) .venv-min/bin/python -m pytest -p no:cacheprovider
 
 # Property-based tests with many more examples than the suite's fixed set.
-fuzz: $(VENV)/.installed-test
+fuzz: $(VENV)/.installed-$(TEST_EXTRAS)
 	SKBP_FUZZ_PROFILE=long $(ONE_THREAD) $(BIN)/python -m pytest tests/test_fuzz.py
 
 # The documentation's pictures, drawn by the examples that explain them.
-figures: $(VENV)/.installed-test
+figures: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(ONE_THREAD) $(BIN)/python examples/monitoring_training.py docs/_static/loss_curve.png
 
 docs: $(VENV)/.installed-docs
