@@ -325,7 +325,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         """
         if getattr(self, "_kind", None) != "multiclass-multioutput":
             return super().score(X, y, sample_weight=sample_weight)
-        return _subset_accuracy(y, self.predict(X), sample_weight)
+        return _labels.subset_accuracy(y, self.predict(X), sample_weight)
 
     # -- targets: labels <-> network outputs (see skbp._labels) ---------------
 
@@ -378,7 +378,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     def _score_outputs(self, y_true, y_hat, sample_weight):
         if self._kind == "multiclass-multioutput":
-            return _subset_accuracy(y_true, self._decode(y_hat), sample_weight)
+            return _labels.subset_accuracy(y_true, self._decode(y_hat), sample_weight)
         return accuracy_score(y_true, self._decode(y_hat), sample_weight=sample_weight)
 
     def _stratify_by(self, y):
@@ -391,11 +391,3 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         tags.classifier_tags.multi_label = True
         tags.target_tags.multi_output = True
         return tags
-
-
-def _subset_accuracy(y_true, y_pred, sample_weight):
-    """Share (weighted by sample_weight) of the rows whose every output is right."""
-    y_true = np.asarray(y_true)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y has shape {y_true.shape}; the model predicts {y_pred.shape}.")
-    return float(np.average(np.all(y_true == y_pred, axis=1), weights=sample_weight))

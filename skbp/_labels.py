@@ -226,3 +226,11 @@ def _one_output_weights(class_weight, labels, sample_weight):
     index = np.searchsorted(classes, labels).clip(max=len(classes) - 1)
     present = classes[index] == labels
     return np.where(present, by_class[index], 1.0)  # weight 1 for samples that weigh 0 anyway
+
+
+def subset_accuracy(y_true, y_pred, sample_weight):
+    """Share (weighted by sample_weight) of the rows whose every output is right."""
+    y_true = np.asarray(y_true)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y has shape {y_true.shape}; the model predicts {y_pred.shape}.")
+    return float(np.average(np.all(y_true == y_pred, axis=1), weights=sample_weight))
