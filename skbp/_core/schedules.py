@@ -80,7 +80,7 @@ class Adaptive(Constant):
         return False
 
 
-class Cosine:
+class Cosine(Constant):
     """Linear warm-up, then cosine annealing, one value per update.
 
     Over a horizon of T = ``total_steps`` updates, with W = round(warmup_fraction T)
@@ -141,11 +141,7 @@ class Cosine:
         self.rate = self.rate_at(self.steps)
         return self.rate
 
-    def end_epoch(self, n_samples_seen):
-        pass
-
-    def on_plateau(self):
-        return True
+    # end_epoch and on_plateau: Constant's (nothing between epochs; stop on a plateau).
 
     @property
     def finished(self):
