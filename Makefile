@@ -9,9 +9,11 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # folder named skbp/ cannot shadow the package as an empty namespace package
 # (tests/test_install.py).
 EDITABLE := --config-settings editable_mode=compat -e
-# What the suite installs. skops needs numpy >= 1.25, newer than skbp's floor:
-# test-min-versions installs only "test", and skips the skops round trips.
-TEST_EXTRAS := test,skops
+# What the suite installs. skops needs numpy >= 1.25 and dask-ml pandas >= 2,
+# newer than skbp's floors: test-min-versions installs "test,onnx" only, and
+# skips the skops round trips and the dask tests.
+TEST_EXTRAS := test,skops,onnx,dask
+MIN_EXTRAS := test,onnx
 
 .PHONY: demo test lint docs figures bench fuzz test-x86-64-v2 test-min-versions clean
 
@@ -51,7 +53,7 @@ test-min-versions: .ci/min-versions.txt pyproject.toml
 	test -x .venv-min/bin/python || $(PYTHON) -m venv .venv-min
 	.venv-min/bin/python -m pip install --quiet --upgrade pip
 	.venv-min/bin/python -m pip install --quiet --only-binary=:all: \
-		-c .ci/min-versions.txt $(EDITABLE) ".[test]"
+		-c .ci/min-versions.txt $(EDITABLE) ".[$(MIN_EXTRAS)]"
 	.venv-min/bin/python -m pip list 2>/dev/null | grep -Ei "^(numpy|scipy|scikit-learn|pandas) "
 	$(ONE_THREAD) .venv-min/bin/python -m pytest -p no:cacheprovider
 
