@@ -335,6 +335,8 @@ def test_categorical_column_given_as_numbers_is_refused():
     prep = TabularPreprocessor().fit(frame)
     with pytest.raises(ValueError, match="'c' was categorical"):
         to_onnx(prep, frame.assign(c=[0.0, 1.0, 0.0, 1.0])[:1])
+    with pytest.raises(ValueError, match="opset 19"):
+        to_onnx(prep, frame[:1], target_opset=18)
 
 
 # -- no registration call needed, whichever is imported first -----------------------------

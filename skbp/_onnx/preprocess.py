@@ -83,6 +83,11 @@ def preprocessed_nodes(g, prep, inputs):
         blocks += _numeric_block(
             g, prep, numbers[0] if len(numbers) == 1 else g.op("Concat", *numbers, axis=1)
         )
+    if prep.categorical_columns_ and g.container.target_opset_onnx < 19:
+        raise ValueError(
+            "Categorical columns need ONNX opset 19 or later (string comparison); "
+            f"target_opset is {g.container.target_opset_onnx}."
+        )
     for name, (kept, other) in zip(prep.categorical_columns_, prep.categories_, strict=True):
         text, is_text = by_name[name]
         if not is_text:
