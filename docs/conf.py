@@ -4,7 +4,14 @@ Build with ``make docs`` or, from the repository root::
 
     sphinx-build -W --keep-going -b html docs docs/_build/html
 
-Nothing here reaches the network: no intersphinx, no remote theme.
+Nothing here reaches the network: no intersphinx, no remote theme, no
+Binder or JupyterLite links in the gallery.
+
+The gallery (sphinx-gallery) runs every script of ``examples/`` and writes
+its pages, with the output and figures, to ``docs/auto_examples/``
+(git-ignored, like ``docs/sg_execution_times.rst``). A script unchanged
+since the last build is not run again; delete ``docs/auto_examples/`` to
+force it.
 """
 
 import os
@@ -27,6 +34,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 
 root_doc = "index"
@@ -41,6 +49,20 @@ autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
+
+# -- gallery of examples/ -------------------------------------------------------
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Run every script, not only those named plot_*.py (the default).
+    "filename_pattern": r"\.py$",
+    # matplotlib draws off-screen; the figures a script leaves open are captured.
+    "image_scrapers": ("matplotlib",),
+    "within_subsection_order": "FileNameSortKey",
+    # A script that fails fails the build (sphinx-gallery's default, kept).
+    "download_all_examples": False,
+}
 
 # -- HTML -----------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""skbp beside scikit-learn's MLP on data shipped with scikit-learn.
+"""
+skbp beside scikit-learn's MLP
+==============================
 
-Each row trains skbp's estimator and scikit-learn's with identical settings
-(architecture, solver, seed, iterations) on the same split, and reports the
-held-out score (accuracy or R^2) and the fit time of each.
+On data sets shipped with scikit-learn, each row trains skbp's estimator
+and scikit-learn's with identical settings (architecture, solver, seed,
+iterations) on the same split, and reports the held-out score (accuracy or
+R^2) and the fit time of each.
 
 Run it with ``make demo`` or ``python examples/demo.py``.
 """

@@ -1,4 +1,6 @@
-"""Dropout in a deep network trained on few samples.
+"""
+Dropout in a deep network trained on few samples
+================================================
 
 A network of three hidden layers of 256 units has about 150,000 weights;
 trained on 100 images of handwritten digits (about 10 per class) it fits them

@@ -1,4 +1,6 @@
-"""Imbalanced classes: ``class_weight='balanced'`` against no class weights.
+"""
+Imbalanced classes: ``class_weight='balanced'`` against no class weights
+========================================================================
 
 One sample in twenty belongs to the rare class. A network trained on the
 plain mean log-loss can do well on that loss while missing many rare

@@ -1,4 +1,6 @@
-"""Watch a fit: a validation set, a learning-rate schedule, and the loss curves drawn.
+"""
+Watch a fit: a validation set, a learning-rate schedule, and the loss curves drawn
+==================================================================================
 
 The digits are split three ways: the network trains on one part, is
 validated after every epoch on the second (``X_val``, ``y_val``), and is
@@ -8,7 +10,8 @@ weights of its best epoch; :class:`skbp.LossCurveDisplay` draws the curves
 and marks that epoch.
 
 Run ``python examples/monitoring_training.py loss_curve.png`` to save the
-figure (the documentation's picture is made this way).
+figure (the documentation's picture is made this way); without a path, the
+script draws it without showing it, and the gallery displays it below.
 """
 
 import sys
@@ -52,8 +55,11 @@ print(f"held-out test accuracy: {clf.score(X_test, y_test):.4f}")
 
 display = LossCurveDisplay.from_estimator(clf)
 display.ax_.set_yscale("log")
+display.figure_.set_size_inches(7, 4)
+display.figure_.tight_layout()
+# Given a path (``make figures``), save the figure there. Without one it is
+# left open and not shown: the documentation's gallery collects it from there,
+# and a script run from a terminal does not stop to wait for a window.
 if len(sys.argv) > 1:
-    display.figure_.set_size_inches(7, 4)
-    display.figure_.tight_layout()
     display.figure_.savefig(sys.argv[1], dpi=100)
     print(f"figure saved to {sys.argv[1]}")

@@ -1,4 +1,6 @@
-"""Online learning with partial_fit: a network that learns from a stream.
+"""
+Online learning with partial_fit: a network that learns from a stream
+=====================================================================
 
 Samples of a noisy sine wave arrive one at a time, as from a sensor, and each
 is used once: :meth:`skbp.BackpropRegressor.partial_fit` takes one Adam step

@@ -1,4 +1,6 @@
-"""A pandas DataFrame, a preprocessing pipeline and a grid search around skbp.
+"""
+A pandas DataFrame, a preprocessing pipeline and a grid search around skbp
+==========================================================================
 
 The diabetes data shipped with scikit-learn becomes a DataFrame with both
 kinds of columns: the numeric measurements, the ``sex`` column recoded as a

@@ -1,4 +1,6 @@
-"""Regression losses beyond squared error: outliers, skewed noise, quantiles.
+"""
+Regression losses beyond squared error: outliers, skewed noise, quantiles
+=========================================================================
 
 :class:`skbp.BackpropRegressor` trains with ``loss='squared_error'`` by
 default, which makes the network estimate the conditional *mean* of y. Two
@@ -7,7 +9,7 @@ situations where that is not what one wants:
 1. **Gross outliers in the training targets.** One training target in ten
    is shifted upwards by 2 to 8 (a glitching sensor, say), far beyond the
    noise of 0.1. Squared error pulls the fit towards them, since a residual
-   r costs r**2 / 2 and pushes back with force r. ``loss='huber'`` counts
+   r costs ``r**2 / 2`` and pushes back with force r. ``loss='huber'`` counts
    residuals beyond ``huber_delta`` linearly and ``loss='absolute_error'``
    counts every residual linearly, so an outlier pushes with a bounded
    force (``huber_delta``, or 1) however far away it is. The models are
@@ -16,7 +18,7 @@ situations where that is not what one wants:
    (the noise floor), and the median error (the bias).
 
 2. **Skewed noise.** Here the noise is exponential, with a spread that
-   grows with |x|: the mean lies above the median, and a symmetric band
+   grows with ``|x|``: the mean lies above the median, and a symmetric band
    around the mean would be the wrong shape. ``loss='quantile'`` with
    ``quantile=q`` estimates the conditional q-quantile: ideally a share q of
    new targets falls below its prediction. The script prints that share on

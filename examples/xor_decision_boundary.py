@@ -1,4 +1,6 @@
-"""Learn XOR with a small tanh network and draw its decision boundary as text.
+"""
+Learn XOR with a small tanh network and draw its decision boundary as text
+==========================================================================
 
 XOR is the textbook problem a linear model cannot solve: the points near
 (0, 0) and (1, 1) form one class, those near (0, 1) and (1, 0) the other.
