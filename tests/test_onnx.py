@@ -362,3 +362,12 @@ def test_import_order_does_not_matter(imports):
         check=False,
     )
     assert result.stdout.strip() == "ModelProto", result.stderr
+
+
+def test_importing_skbp_does_not_import_skl2onnx():
+    # Registration waits for skl2onnx's own import: skbp's stays as fast as it was.
+    code = "import sys, skbp; print('skl2onnx' in sys.modules, 'onnx' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["False", "False"], result.stderr
