@@ -9,11 +9,10 @@ subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 import copy
 import warnings
 from abc import ABCMeta, abstractmethod
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -24,6 +23,7 @@ from ._core.activations import HIDDEN
 from ._inputs import InputChecks
 from ._monitor import ValidationSet, Watch, snapshot_progress
 from ._predict import Prediction
+from ._run import Run
 from ._solvers import (
     divergence_error,
     hold_out_validation,
@@ -35,33 +35,6 @@ from ._state import VersionedState
 from ._support import LiveLayers, rollback_on_error
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
-
-
-@dataclass
-class _Run:
-    """One call to fit or partial_fit: its data as given and as trained on, and its state."""
-
-    given: tuple  # (X, y, sample_weight) as the user passed them
-    incremental: bool
-    first_pass: bool = True
-    data: tuple = None  # (X, Y, sample_weight) as the network trains on them
-    y: object = None  # the validated targets
-    user_weight: np.ndarray = None  # the user's validated weights, which scores use
-    validation: object = None  # a ValidationSet for X_val, y_val
-    rng: np.random.RandomState = None
-    net: object = None
-    progress: object = None
-    estimator: object = None
-
-    def for_callbacks(self):
-        """What callbacks are handed: the data as the user passed it to fit."""
-        X, y, sample_weight = self.given
-        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-        return {"X": X, "y": y, "metadata": metadata}
-
-    def model_with(self, net):
-        """A fitted copy of the estimator whose network is ``net``: what scorers score."""
-        return self.estimator._model_with(net, self.progress)
 
 
 class BaseBackprop(
@@ -200,12 +173,29 @@ class BaseBackprop(
 
     # -- fitting -------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation=None):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_inside(self, outer, X, y, sample_weight=None, validation=None):
+        """``fit``, as the network of ``outer.estimator``: its callbacks and scorers see it."""
+        return self._fit(X, y, sample_weight, validation=validation, outer=outer)
+
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        incremental=False,
+        classes=None,
+        validation=None,
+        outer=None,
+    ):
         """Train on (X, y); ``validation`` is ``(X_val, y_val, sample_weight_val)`` or None.
 
-        The fit is one callback task, each epoch (or L-BFGS iteration) a subtask.
+        The fit is one callback task, each epoch (or L-BFGS iteration) a subtask;
+        inside an ``outer`` estimator, the subtasks are the outer fit's.
         """
-        run = _Run(given=(X, y, sample_weight), incremental=incremental, estimator=self)
+        run = Run(
+            given=(X, y, sample_weight), incremental=incremental, estimator=self, outer=outer
+        )
         ctx = self._init_callback_context(max_subtasks=self._max_subtasks(incremental))
         ctx.call_on_fit_task_begin(estimator=self, **run.for_callbacks())
         with rollback_on_error(self):
@@ -257,11 +247,12 @@ class BaseBackprop(
 
     def _validation_set(self, run, validation, dtype):
         X_val, Y_val, loss_weight, y_val, score_weight = self._validation_data(*validation, dtype)
+        scored = validation[:2] if run.outer is None else run.outer.validation
         return ValidationSet(
             self,
             (X_val, Y_val, loss_weight),
             (y_val, score_weight),
-            validation[:2],
+            scored,
             run.model_with,
             early_stopping=self.early_stopping and self.solver != "lbfgs",
         )
@@ -278,9 +269,11 @@ class BaseBackprop(
         """
         unit = "Iteration" if self.solver == "lbfgs" else "Epoch"
         total = None if run.incremental else self.max_iter  # partial_fit counts over all calls
-        watch = Watch(
-            self, self._callback_fit_ctx, run.for_callbacks(), self._snapshot, unit, total
+        outer = run.outer
+        est, ctx = (
+            (self, self._callback_fit_ctx) if outer is None else (outer.estimator, outer.ctx)
         )
+        watch = Watch(est, ctx, run.for_callbacks(), run.snapshot, unit, total)
         net, data, progress, validation = run.net, run.data, run.progress, run.validation
         try:
             if self.solver == "lbfgs":

@@ -230,6 +230,10 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
     missing values need no preparation; plain arrays work too. Every
     ingredient is a parameter below, and can be switched off.
 
+    It takes scikit-learn's callbacks (``set_callbacks``): each epoch is a
+    subtask of the fit, and callbacks see this estimator and the data as
+    given to ``fit``. :class:`~skbp.LossCurveDisplay` draws its curves.
+
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default=(256, 256)
@@ -268,7 +272,9 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
 
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the rows (or use ``X_val``) and
-        keep the weights of the epoch that scored best on them.
+        keep the weights of the epoch that scored best on them. The rows are
+        held out of the table as given (stratified by class for a
+        classifier), so that scorers see them as ``predict`` does.
 
     validation_fraction : float, default=0.2
         Share held out when ``early_stopping`` and no ``X_val`` is given.
@@ -282,7 +288,11 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
         Improvement that counts, for ``n_iter_no_change``.
 
     scoring : str, callable or None, default=None
-        What picks the kept epoch: the estimator's score, 'loss', or a scorer.
+        What picks the kept epoch: the estimator's score, 'loss', or a
+        scorer. A scorer is called on this estimator (not on its network)
+        with the validation rows as given, raw columns and the target in its
+        own units, so ``scoring='neg_mean_absolute_error'`` is in the
+        target's units.
 
     max_grad_norm : float or None, default=None
         Gradient clipping by global norm; None does not clip.
@@ -310,21 +320,50 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
     verbose : bool, default=False
         Print a line per epoch.
 
+    warm_start : bool, default=False
+        When refitting, keep the fitted preprocessing (and target scaling)
+        and continue training the fitted network, its optimizer state
+        included, for ``max_iter`` more epochs; a finished learning-rate
+        schedule starts again. The columns and classes must be those of the
+        first fit.
+
     Attributes
     ----------
     preprocessor_ : TabularPreprocessor
         The fitted preprocessing.
 
     network_ : Backprop{kind}
-        The fitted network, trained on the preprocessed columns; its
-        ``validation_scores_``, ``validation_loss_curve_`` and
-        ``best_iteration_`` describe the training.
+        The fitted network, trained on the preprocessed columns.
 {task_attributes}
+    loss_ : float
+        The training loss of the last epoch.
+
     loss_curve_ : list of float
-        The network's training loss per epoch.
+        The training loss per epoch.
+
+    best_loss_ : float or None
+        The lowest training loss seen, or None with early stopping.
 
     n_iter_ : int
-        Epochs run.
+        Epochs run by the last fit (``loss_curve_`` covers all of them
+        with ``warm_start``).
+
+    validation_scores_ : list of float or None
+        The score on the validation rows after each epoch (the
+        ``scoring`` scorer's, on this estimator), or None without
+        validation.
+
+    validation_loss_curve_ : list of float or None
+        The loss on the validation rows after each epoch, as the network
+        computes it (on the standardised target for a regressor with
+        ``scale_target``), or None without validation.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``.
+
+    best_iteration_ : int or None
+        The epoch (1-based) whose weights were kept, or None without early
+        stopping.
 
     n_features_in_ : int
         Number of columns seen during fit.
@@ -358,6 +397,12 @@ TABULAR_REGRESSOR = tabular(
     """
     loss : str, default='squared_error'
         The regression loss (any of :class:`~skbp.BackpropRegressor`'s).
+
+    quantile : float or sequence of float, default=0.5
+        With ``loss='quantile'``, the quantile to predict, or several
+        quantiles predicted at once by one network (``predict`` then
+        returns one column per quantile, in increasing order, never
+        crossing); see :class:`~skbp.BackpropRegressor`.
 
     scale_target : bool, default=True
         Train on the standardised target (its weighted mean and standard

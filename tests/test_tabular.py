@@ -716,7 +716,7 @@ def test_backprop_defaults_are_scikit_learns():
 # -- errors --------------------------------------------------------------------
 
 
-# A DataFrame skips validate_data's finiteness check (skbp/_tabular.py:102) and
+# A DataFrame skips validate_data's finiteness check (TabularBase._check_X) and
 # the preprocessor has none: inf reaches smooth_clip as inf / inf = NaN (numpy
 # RuntimeWarnings in fit), and the network then reports NaN, which these
 # estimators otherwise accept, not the infinity.
