@@ -19,11 +19,11 @@ class Run:
     given: tuple  # (X, y, sample_weight) as the user passed them
     incremental: bool
     first_pass: bool = True
-    data: tuple = None  # (X, Y, sample_weight) as the network trains on them
+    data: tuple | None = None  # (X, Y, sample_weight) as the network trains on them
     y: object = None  # the validated targets
-    user_weight: np.ndarray = None  # the user's validated weights, which scores use
+    user_weight: np.ndarray | None = None  # the user's validated weights, which scores use
     validation: object = None  # a ValidationSet for X_val, y_val
-    rng: np.random.RandomState = None
+    rng: np.random.RandomState | None = None
     net: object = None
     progress: object = None
     estimator: object = None

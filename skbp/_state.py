@@ -100,7 +100,7 @@ class VersionedState:
     plain data.
     """
 
-    _plain_attributes = ()
+    _plain_attributes: tuple[str, ...] = ()
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself

@@ -8,7 +8,11 @@ fitted together. Their defaults are a recipe for tabular data (see the
 and the Backprop estimators keep scikit-learn's defaults.
 """
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Self
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils.validation import _check_y
 
@@ -16,6 +20,14 @@ from . import _docs
 from ._classifier import BackpropClassifier
 from ._regressor import BackpropRegressor
 from ._tabular_base import TabularBase, validation_set
+from ._typing import (
+    LayerSizes,
+    MatrixLike,
+    PerLayer,
+    PerLayerRate,
+    RandomStateLike,
+    TargetLike,
+)
 
 
 class TabularClassifier(ClassifierMixin, TabularBase):
@@ -29,36 +41,36 @@ class TabularClassifier(ClassifierMixin, TabularBase):
 
     def __init__(
         self,
-        hidden_layer_sizes=(256, 256),
-        activation="selu",
+        hidden_layer_sizes: LayerSizes = (256, 256),
+        activation: PerLayer = "selu",
         *,
-        dropout=0.15,
-        alpha=0.0,
-        weight_decay=0.01,
-        batch_size=256,
-        learning_rate="cosine",
-        learning_rate_init=3e-3,
-        warmup_fraction=0.05,
-        beta_1=0.9,
-        beta_2=0.95,
-        max_iter=60,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=np.inf,
-        tol=0.0,
-        scoring=None,
-        max_grad_norm=None,
-        label_smoothing=0.1,
-        class_weight=None,
-        scaling="robust",
-        clip=3.0,
-        bins=None,
-        max_categories=20,
-        dtype="float32",
-        random_state=None,
-        verbose=False,
-        warm_start=False,
-    ):
+        dropout: PerLayerRate = 0.15,
+        alpha: float = 0.0,
+        weight_decay: float = 0.01,
+        batch_size: int | str = 256,
+        learning_rate: str = "cosine",
+        learning_rate_init: float = 3e-3,
+        warmup_fraction: float | None = 0.05,
+        beta_1: float = 0.9,
+        beta_2: float = 0.95,
+        max_iter: int = 60,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.2,
+        n_iter_no_change: int | float = np.inf,
+        tol: float = 0.0,
+        scoring: str | Callable[..., float] | None = None,
+        max_grad_norm: float | None = None,
+        label_smoothing: float = 0.1,
+        class_weight: Mapping[Any, float] | Sequence[Mapping[Any, float]] | str | None = None,
+        scaling: str | None = "robust",
+        clip: float | None = 3.0,
+        bins: int | None = None,
+        max_categories: int = 20,
+        dtype: str = "float32",
+        random_state: RandomStateLike = None,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -89,7 +101,16 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        X_val: MatrixLike | None = None,
+        y_val: TargetLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> Self:
         """Preprocess X and train the network on it (see BackpropClassifier.fit)."""
         return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
@@ -106,19 +127,19 @@ class TabularClassifier(ClassifierMixin, TabularBase):
     def _attributes(self, network):
         return {"network_": network, "classes_": network.classes_}
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Class labels for the rows of X (a DataFrame like the training one, or an array)."""
         return self._outputs("predict", X)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """Class probabilities for the rows of X, columns in the order of ``classes_``."""
         return self._outputs("predict_proba", X)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """Logarithms of :meth:`predict_proba`, computed from the logits."""
         return self._outputs("predict_log_proba", X)
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray[Any]:
         """The network's logits for the rows of X."""
         return self._outputs("decision_function", X)
 
@@ -141,37 +162,37 @@ class TabularRegressor(RegressorMixin, TabularBase):
 
     def __init__(
         self,
-        hidden_layer_sizes=(256, 256),
-        activation="mish",
+        hidden_layer_sizes: LayerSizes = (256, 256),
+        activation: PerLayer = "mish",
         *,
-        loss="squared_error",
-        quantile=0.5,
-        dropout=0.15,
-        alpha=0.0,
-        weight_decay=0.01,
-        batch_size=256,
-        learning_rate="cosine",
-        learning_rate_init=3e-3,
-        warmup_fraction=0.05,
-        beta_1=0.9,
-        beta_2=0.95,
-        max_iter=60,
-        early_stopping=True,
-        validation_fraction=0.2,
-        n_iter_no_change=np.inf,
-        tol=0.0,
-        scoring=None,
-        max_grad_norm=None,
-        scale_target=True,
-        scaling="robust",
-        clip=3.0,
-        bins=16,
-        max_categories=20,
-        dtype="float32",
-        random_state=None,
-        verbose=False,
-        warm_start=False,
-    ):
+        loss: str = "squared_error",
+        quantile: float | Sequence[float] = 0.5,
+        dropout: PerLayerRate = 0.15,
+        alpha: float = 0.0,
+        weight_decay: float = 0.01,
+        batch_size: int | str = 256,
+        learning_rate: str = "cosine",
+        learning_rate_init: float = 3e-3,
+        warmup_fraction: float | None = 0.05,
+        beta_1: float = 0.9,
+        beta_2: float = 0.95,
+        max_iter: int = 60,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.2,
+        n_iter_no_change: int | float = np.inf,
+        tol: float = 0.0,
+        scoring: str | Callable[..., float] | None = None,
+        max_grad_norm: float | None = None,
+        scale_target: bool = True,
+        scaling: str | None = "robust",
+        clip: float | None = 3.0,
+        bins: int | None = 16,
+        max_categories: int = 20,
+        dtype: str = "float32",
+        random_state: RandomStateLike = None,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.loss = loss
@@ -203,7 +224,16 @@ class TabularRegressor(RegressorMixin, TabularBase):
         self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        X_val: MatrixLike | None = None,
+        y_val: TargetLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> Self:
         """Preprocess X, standardise y and train the network (see BackpropRegressor.fit)."""
         return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
@@ -238,7 +268,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
     def _scaled(self, y):
         return (np.asarray(y, dtype=np.float64) - self.target_mean_) / self.target_scale_
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Targets for the rows of X, on the scale of the y fitted on."""
         y_hat = self._outputs("predict", X)
         return y_hat * self.target_scale_ + self.target_mean_

@@ -82,22 +82,22 @@ class Progress:
 
     loss_curve: list = field(default_factory=list)
     best_loss: float = np.inf
-    validation_scores: list = None
-    validation_loss_curve: list = None
-    best_criterion: float = None
-    best_validation_score: float = None
-    best_iteration: int = None
-    best_params: np.ndarray = None
+    validation_scores: list | None = None
+    validation_loss_curve: list | None = None
+    best_criterion: float | None = None
+    best_validation_score: float | None = None
+    best_iteration: int | None = None
+    best_params: np.ndarray | None = None
     no_improvement_count: int = 0
     n_iter: int = 0
     n_samples_seen: int = 0
-    loss: float = None
-    unconverged: str = None  # why the last run stopped short, if it did
+    loss: float | None = None
+    unconverged: str | None = None  # why the last run stopped short, if it did
     interrupted: bool = False  # the last run was stopped by Ctrl-C
     stop_requested: bool = False  # an observer asked training to stop
-    event: str = None  # what the last epoch's end did to the schedule, for verbose output
-    start_loss: float = None  # the divergence check's reference (see LossGuard)
-    dropout_rng: np.random.Generator = None  # where dropout masks come from
+    event: str | None = None  # what the last epoch's end did to the schedule, for verbose output
+    start_loss: float | None = None  # the divergence check's reference (see LossGuard)
+    dropout_rng: np.random.Generator | None = None  # where dropout masks come from
 
     @contextmanager
     def appends_undone_on_error(self):
