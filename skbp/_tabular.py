@@ -9,24 +9,23 @@ and the Backprop estimators keep scikit-learn's defaults.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from numpy.typing import NDArray
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import _check_y
 
 from . import _docs
 from ._classifier import BackpropClassifier
 from ._regressor import BackpropRegressor
-from ._tabular_base import TabularBase, validation_set
+from ._tabular_base import TabularBase
 from ._typing import (
     LayerSizes,
     MatrixLike,
     PerLayer,
     PerLayerRate,
     RandomStateLike,
-    TargetLike,
 )
 
 
@@ -99,20 +98,6 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(
-        self,
-        X: MatrixLike,
-        y: TargetLike,
-        sample_weight: ArrayLike | None = None,
-        *,
-        X_val: MatrixLike | None = None,
-        y_val: TargetLike | None = None,
-        sample_weight_val: ArrayLike | None = None,
-    ) -> Self:
-        """Preprocess X and train the network on it (see BackpropClassifier.fit)."""
-        return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
     def _new_network(self):
         return BackpropClassifier()
@@ -222,20 +207,6 @@ class TabularRegressor(RegressorMixin, TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(
-        self,
-        X: MatrixLike,
-        y: TargetLike,
-        sample_weight: ArrayLike | None = None,
-        *,
-        X_val: MatrixLike | None = None,
-        y_val: TargetLike | None = None,
-        sample_weight_val: ArrayLike | None = None,
-    ) -> Self:
-        """Preprocess X, standardise y and train the network (see BackpropRegressor.fit)."""
-        return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
     def _new_network(self):
         return BackpropRegressor()

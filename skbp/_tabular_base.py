@@ -10,10 +10,12 @@ network's inputs.
 import copy
 import warnings
 from numbers import Integral, Real
+from typing import Self
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -26,6 +28,7 @@ from ._run import Outer
 from ._solvers import _stratification
 from ._state import VersionedState
 from ._support import rollback_on_error
+from ._typing import MatrixLike, TargetLike
 
 # The parameters the network takes as they are.
 NETWORK_PARAMS = (
@@ -81,6 +84,44 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         "dtype": [StrOptions({"float32", "float64"})],
         "warm_start": ["boolean"],
     }
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        X_val: MatrixLike | None = None,
+        y_val: TargetLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> Self:
+        """Preprocess X and train the network on it.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The table as it is: numbers, booleans, categories, text and
+            missing values.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifier) or targets (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights, used by the preprocessing statistics,
+            the target scaling and the loss; None weighs rows equally.
+        X_val : DataFrame or array-like of shape (n_val, n_features), default=None
+            Validation rows, in the same form as X; with ``early_stopping``
+            they replace the ``validation_fraction`` split.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Their labels or targets; required with ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Their weights.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
     def _fit(self, X, y, sample_weight, validation):
         """Preprocess X (first fit only) and train the network inside this estimator."""
