@@ -9,6 +9,7 @@ subclasses in :mod:`skbp._regressor` and :mod:`skbp._classifier`.
 import copy
 import warnings
 from abc import ABCMeta, abstractmethod
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
@@ -33,6 +34,7 @@ from ._solvers import (
 )
 from ._state import VersionedState
 from ._support import LiveLayers, rollback_on_error
+from ._typing import LayerSizes, PerLayer, PerLayerRate, RandomStateLike
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -90,36 +92,36 @@ class BaseBackprop(
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        hidden_layer_sizes: LayerSizes = (100,),
+        activation: PerLayer = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        dropout=0.0,
-        scoring=None,
-        weight_decay=0.0,
-        max_grad_norm=None,
-        warmup_fraction=None,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: RandomStateLike = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        dropout: PerLayerRate = 0.0,
+        scoring: str | Callable[..., float] | None = None,
+        weight_decay: float = 0.0,
+        max_grad_norm: float | None = None,
+        warmup_fraction: float | None = None,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -350,7 +352,7 @@ class BaseBackprop(
     # stays the only copy: pickling, warm starts and partial_fit all see edits.
 
     @property
-    def coefs_(self):
+    def coefs_(self) -> list[np.ndarray]:
         return LiveLayers(self._fitted_network().coefs)
 
     @coefs_.setter
@@ -358,7 +360,7 @@ class BaseBackprop(
         self.coefs_[:] = arrays
 
     @property
-    def intercepts_(self):
+    def intercepts_(self) -> list[np.ndarray]:
         return LiveLayers(self._fitted_network().intercepts)
 
     @intercepts_.setter
