@@ -29,12 +29,13 @@ $(VENV)/.installed-base: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(EDITABLE) .
 	touch $@
 
-demo: $(VENV)/.installed-base
+demo: $(VENV)/.installed-demo
 	$(ONE_THREAD) $(BIN)/python examples/demo.py
 
 lint: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: lint
 	$(ONE_THREAD) $(BIN)/python -m pytest
