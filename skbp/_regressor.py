@@ -8,7 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from . import _docs
+from . import _docs, _quantiles
 from ._base import BaseBackprop
 
 
@@ -18,7 +18,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     A drop-in for :class:`sklearn.neural_network.MLPRegressor`: same
     parameters, defaults and fitted attributes. Targets may have several
-    columns; predictions keep the shape of the ``y`` it was fitted on.
+    columns; predictions keep the shape of the ``y`` it was fitted on, except
+    with several quantiles (one column per quantile).
 
     Parameters
     ----------
@@ -42,14 +43,26 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         ones count linearly. (``alpha`` and ``epsilon`` already name the
         penalty and Adam's constant.)
 
-    quantile : float, default=0.5
+    quantile : float or array-like of float, default=0.5
         The quantile, in (0, 1), that ``loss='quantile'`` estimates; 0.5 is
-        the median.
+        the median. A sequence of distinct quantiles, each in (0, 1), trains
+        one network with one output unit per quantile, each with its own
+        pinball loss (the per-sample error sums over them): ``predict`` then
+        returns an array of shape (n_samples, n_quantiles), its columns in
+        increasing order of quantile (``quantiles_``) and never crossing
+        (see Notes). Several quantiles need a single target (a 1-D ``y``);
+        for several targets, fit one model per target column.
 
     Attributes
     ----------
     out_activation_ : str
         Output activation: 'exp' for Poisson, 'identity' for every other loss.
+
+    quantiles_ : ndarray of shape (n_quantiles,) or None
+        With ``loss='quantile'`` and a sequence of quantiles, those
+        quantiles in increasing order: column j of ``predict`` estimates
+        quantile ``quantiles_[j]``. None otherwise (a float ``quantile``
+        keeps the shape of ``y``).
 """
         + _docs.ATTRIBUTES
         + """
@@ -60,6 +73,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     Notes
     -----"""
         + _docs.NOTES
+        + _quantiles.NOTES
         + """
     Examples
     --------
@@ -74,6 +88,21 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     True
     >>> reg.predict(X[:2]).shape
     (2,)
+
+    Several quantiles at once, for an 80% prediction interval and the median:
+
+    >>> y_noisy = y + rng.normal(scale=0.3, size=200)
+    >>> intervals = BackpropRegressor(loss="quantile", quantile=[0.9, 0.1, 0.5],
+    ...                               hidden_layer_sizes=(20,), tol=1e-3,
+    ...                               learning_rate_init=0.01, random_state=0)
+    >>> intervals = intervals.fit(X, y_noisy)
+    >>> intervals.quantiles_
+    array([0.1, 0.5, 0.9])
+    >>> bounds = intervals.predict(X)
+    >>> bounds.shape
+    (200, 3)
+    >>> bool((bounds[:, :-1] <= bounds[:, 1:]).all())
+    True
     """
     )
 
@@ -81,7 +110,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         **BaseBackprop._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber", "quantile"})],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
-        "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like"],
     }
 
     def __init__(
@@ -222,11 +251,48 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when the model was fitted on a 1-D ``y``.
+        y : ndarray of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_quantiles)
+            Predictions, 1-D when the model was fitted on a 1-D ``y``; with
+            several quantiles, one column per quantile of ``quantiles_``,
+            increasing along each row.
         """
         y_hat = self._forward(X)
+        if self._has_quantile_columns():
+            y_hat.sort(axis=1)  # the monotone rearrangement (Notes): no crossing quantiles
+            return y_hat
         return y_hat.ravel() if self._y_ndim == 1 else y_hat
+
+    def score(self, X, y, sample_weight=None):
+        """R² of ``predict``; with several quantiles, their mean D² pinball score.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            :func:`~sklearn.metrics.r2_score` of ``predict(X)``, as for every
+            scikit-learn regressor; with several quantiles, the mean over
+            the columns j of ``d2_pinball_score`` at ``alpha=quantiles_[j]``
+            (see Notes).
+        """
+        y_pred = self.predict(X)
+        if not self._has_quantile_columns():
+            return r2_score(y, y_pred, sample_weight=sample_weight)
+        return _quantiles.mean_d2_pinball(y, y_pred, self.quantiles_, sample_weight)
+
+    def _has_quantile_columns(self):
+        return getattr(self, "quantiles_", None) is not None
+
+    def _checked_quantiles(self):
+        """``quantile`` checked: a float as given, or a sequence as a sorted array."""
+        return _quantiles.check_quantiles(self.quantile)
 
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
         if self.loss == "poisson" and np.any(y < 0):
@@ -239,7 +305,20 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was "
                 f"fitted with {n_targets}."
             )
-        return Y
+        return self._quantile_targets(Y)
+
+    def _quantile_targets(self, Y):
+        """Y with its column repeated once per quantile, when there are several."""
+        quantiles = self._checked_quantiles() if self.loss == "quantile" else None
+        if np.ndim(quantiles) == 0:
+            return Y
+        if Y.shape[1] != 1:
+            raise ValueError(
+                "loss='quantile' with several quantiles needs a single target (a 1-D y), "
+                f"but y has {Y.shape[1]} columns. Fit one model per target column, or "
+                "give one float quantile for all of them."
+            )
+        return np.repeat(Y, len(quantiles), axis=1)
 
     def _loss_name(self):
         return self.loss
@@ -248,10 +327,22 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         if self.loss == "huber":
             return {"huber_delta": self.huber_delta}
         if self.loss == "quantile":
-            return {"quantile": self.quantile}
+            return {"quantile": self._checked_quantiles()}
         return {}
 
+    def _fitted_attributes(self, net, progress, optimizer):
+        attributes = super()._fitted_attributes(net, progress, optimizer)
+        quantiles = net.loss_params.get("quantile")
+        attributes["quantiles_"] = np.array(quantiles) if np.ndim(quantiles) == 1 else None
+        return attributes
+
     def _score_outputs(self, y_true, y_hat, sample_weight):
+        # Called during fit, on the raw outputs of the network being trained.
+        quantiles = self._checked_quantiles() if self.loss == "quantile" else None
+        if np.ndim(quantiles) == 1:
+            return _quantiles.mean_d2_pinball(
+                y_true, np.sort(y_hat, axis=1), quantiles, sample_weight
+            )
         return r2_score(y_true, y_hat.reshape(np.shape(y_true)), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):

@@ -421,3 +421,35 @@ def test_log_losses_stay_finite_for_confident_wrong_predictions():
     np.testing.assert_allclose(grouped.errors(y, z, grouped.link(z, np.empty_like(z))), [3200.0])
     binary = losses.make_loss("binary_log_loss")
     np.testing.assert_allclose(binary.errors(y[:, :1], z[:, :1], None), [800.0])
+
+
+# One quantile per output column (several quantiles of one target) ----------------------
+
+VECTOR_QUANTILE = ("quantile", {"quantile": (0.1, 0.5, 0.9)})  # width() is 3 columns
+
+
+def test_vector_quantile_delta_is_the_derivative_of_the_errors():
+    test_delta_is_the_derivative_of_the_errors(VECTOR_QUANTILE, False)
+
+
+def test_vector_quantile_is_a_pinball_loss_per_column():
+    name, params = VECTOR_QUANTILE
+    loss = losses.make_loss(name, **params)
+    rng = np.random.default_rng(11)
+    y_hat = rng.normal(size=(N_ROWS, 3))
+    y = y_hat - residuals(y_hat.shape, rng, 0.5)
+    expected = sum(pinball(y[:, [j]], y_hat[:, [j]], q) for j, q in enumerate(params["quantile"]))
+    np.testing.assert_allclose(loss.errors(y, y_hat, y_hat), expected, rtol=1e-13)
+    # at a zero residual, each column takes its own left derivative, -q_j
+    delta = loss.delta(y, y, y, np.empty_like(y))
+    np.testing.assert_array_equal(delta, np.broadcast_to([-0.1, -0.5, -0.9], y.shape))
+
+
+def test_vector_quantile_delta_keeps_a_float32_output():
+    loss = losses.make_loss("quantile", quantile=np.array([0.25, 0.75]))
+    y = np.array([[0.0, 0.0], [1.0, -1.0]], dtype=np.float32)
+    y_hat = np.array([[1.0, -1.0], [0.0, 0.0]], dtype=np.float32)
+    out = np.empty_like(y)
+    assert loss.delta(y, y_hat, y_hat, out) is out
+    # over-predicted: 1 - q; under-predicted: -q
+    np.testing.assert_array_equal(out, np.array([[0.75, -0.75], [-0.25, 0.25]], np.float32))

@@ -319,3 +319,30 @@ def test_float32_network_computes_in_float32():
     loss64, grad64 = loss_and_gradient(problem, net.params.copy())
     np.testing.assert_allclose(loss32, loss64, rtol=1e-5)
     np.testing.assert_allclose(ws.grad, grad64, rtol=1e-3, atol=1e-5)
+
+
+# -- one quantile per output unit ---------------------------------------------------------
+# The quantile loss with a vector of quantiles (one per output column, as
+# BackpropRegressor uses for several quantiles of one target), through the
+# same two checks: LOSS_PARAMS and the reference pinball switched to it.
+
+VECTOR_QUANTILES = np.array([0.2, 0.5, 0.85])  # make_problem's 3 output units
+VECTOR_CASES = [Case(act, "quantile", *s) for act, s in itertools.product(ACTIVATIONS, SETTINGS)]
+
+
+@pytest.fixture
+def vector_quantiles(monkeypatch):
+    monkeypatch.setitem(LOSS_PARAMS, "quantile", {"quantile": VECTOR_QUANTILES})
+    monkeypatch.setitem(globals(), "QUANTILE", VECTOR_QUANTILES)  # read by pinball()
+
+
+@pytest.mark.usefixtures("vector_quantiles")
+@pytest.mark.parametrize("case", VECTOR_CASES, ids=case_id)
+def test_vector_quantile_gradient_matches_autograd_and_finite_differences(case):
+    problem = make_problem(case)
+    np.testing.assert_array_equal(problem.net.loss_params["quantile"], VECTOR_QUANTILES)
+    under = problem.Y - problem.net.predict(problem.X)
+    # the reference weighs each column by its own quantile
+    np.testing.assert_allclose(pinball(under)[:, 2], np.maximum(0.85 * under, -0.15 * under)[:, 2])
+    test_gradient_and_loss_match_autograd(case)
+    test_gradient_matches_finite_differences(case)

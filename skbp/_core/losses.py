@@ -15,8 +15,8 @@ backpropagation starts from (``r = y_hat - y``)::
     absolute_error   identity  sum_k |r_k|                          sign(r_k)
     huber            identity  sum_k r_k**2 / 2 where |r_k| <= d,   clip(r_k, -d, d)
                                d (|r_k| - d / 2) elsewhere
-    quantile         identity  sum_k max(-q r_k, (1 - q) r_k)       1 - q if r_k > 0,
-                                                                    else -q
+    quantile         identity  sum_k max(-q_k r_k, (1 - q_k) r_k)   1 - q_k if r_k > 0,
+                                                                    else -q_k
 
 The first four pair a loss with its canonical (inverse) link ``g``, which is
 what makes their derivative the same, ``y_hat - y``: :meth:`Loss.delta`'s
@@ -24,8 +24,11 @@ default. The log-losses are written in terms of ``z`` rather than
 ``log(y_hat)``: that form never takes the log of a rounded probability, so
 the value reported is exactly the function whose gradient training follows.
 Absolute and quantile errors have a kink at ``r = 0``, where ``delta`` is a
-subgradient: 0 (``sign(0)``) for the absolute error, ``-q`` (the left
-derivative) for the quantile loss.
+subgradient: 0 (``sign(0)``) for the absolute error, ``-q_k`` (the left
+derivative) for the quantile loss. The quantile loss's ``q_k`` is one value
+for every output unit, or one per unit (output k then estimates the
+quantile ``q_k`` of its target: several quantiles of one target are that
+target repeated, one column per quantile).
 
 :class:`GroupedLogLoss` is ``log_loss`` over several groups of output units
 at once (one softmax per group: one per column of a multiclass-multioutput
@@ -142,10 +145,15 @@ class Huber(Loss):
 
 
 class Quantile(Loss):
-    """Pinball loss of the ``quantile``-th quantile: under-predictions cost q, over 1 - q."""
+    """Pinball loss of the ``quantile``-th quantile: under-predictions cost q, over 1 - q.
+
+    ``quantile`` is one float for every output unit, or a sequence of one per
+    unit, which broadcasts over the output columns.
+    """
 
     def __init__(self, quantile=0.5):
-        self.quantile = quantile
+        # A float stays a Python float, so that it computes in the outputs' dtype.
+        self.quantile = quantile if np.ndim(quantile) == 0 else np.asarray(quantile, float)
 
     def errors(self, y, z, y_hat):
         under = y - y_hat

@@ -5,7 +5,8 @@ A classifier's graph has two outputs, as skl2onnx's own classifiers have:
 dicts unless the option ``zipmap=False`` is given. Multilabel and
 multiclass-multioutput models give their probabilities as ``predict_proba``
 does (one matrix; a sequence of matrices, one per output), without ZipMap. A
-regressor's graph has one output, ``variable``, of shape (n, n_outputs).
+regressor's graph has one output, ``variable``, of shape (n, n_outputs); with
+several quantiles, (n, n_quantiles), each row sorted as ``predict`` sorts it.
 
 A Backprop estimator computes in the type of its input (float32 unless some
 input is float64), as skl2onnx's own converters do. A Tabular estimator
@@ -26,7 +27,7 @@ from skl2onnx.common.data_types import (
 )
 
 from .graph import Graph
-from .network import network_outputs
+from .network import ascending_rows, network_outputs
 from .preprocess import preprocessed_nodes
 
 TENSOR_TYPES = {np.dtype(np.float32): FloatTensorType, np.dtype(np.float64): DoubleTensorType}
@@ -184,7 +185,10 @@ def convert_classifier(scope, operator, container):
 def convert_regressor(scope, operator, container):
     model = operator.raw_operator
     g = Graph(scope, container, _dtype(model, operator.inputs))
-    y_hat = network_outputs(g, _network(model)._network, _network_input(g, model, operator.inputs))
+    network = _network(model)
+    y_hat = network_outputs(g, network._network, _network_input(g, model, operator.inputs))
+    if network._has_quantile_columns():  # one column per quantile, never crossing
+        y_hat = ascending_rows(g, y_hat, network.n_outputs_)
     if hasattr(model, "target_scale_"):  # a Tabular regressor learns a standardised target
         g = Graph(scope, container, np.float64)
         y_hat = g.op(

@@ -81,6 +81,15 @@ def grouped_softmax(g, z, groups):
     return g.op("Concat", *parts, axis=1)
 
 
+def ascending_rows(g, y, n_columns):
+    """Each row of y sorted in increasing order: TopK of all its columns, smallest first.
+
+    The monotone rearrangement of several quantiles, as ``predict`` does it.
+    """
+    values, _ = g.ops("TopK", [y, g.const([n_columns], np.int64)], 2, axis=1, largest=0, sorted=1)
+    return values
+
+
 def network_outputs(g, network, x):
     """``y_hat = g(z_L)`` for the rows of x: dense layers, activations, output link."""
     a, last = x, len(network.coefs) - 1
