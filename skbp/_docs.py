@@ -412,5 +412,9 @@ TABULAR_REGRESSOR = tabular(
     target_mean_, target_scale_ : ndarray or float
         The target's (weighted) mean and standard deviation used for
         ``scale_target`` (0 and 1 without it).
+
+    quantiles_ : ndarray or None
+        With several quantiles, their values in increasing order: column j
+        of ``predict`` estimates ``quantiles_[j]``. None otherwise.
 """,
 )

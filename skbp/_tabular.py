@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.validation import _check_y
+from sklearn.utils.validation import _check_y, check_is_fitted
 
 from . import _docs
 from ._classifier import BackpropClassifier
+from ._quantiles import mean_d2_pinball
 from ._regressor import BackpropRegressor
 from ._tabular_base import TabularBase
 from ._typing import (
@@ -26,6 +27,7 @@ from ._typing import (
     PerLayer,
     PerLayerRate,
     RandomStateLike,
+    TargetLike,
 )
 
 
@@ -225,6 +227,9 @@ class TabularRegressor(RegressorMixin, TabularBase):
     def _network_targets(self, y):
         return self._scaled(y)
 
+    def _attributes(self, network):
+        return {"network_": network, "quantiles_": network.quantiles_}
+
     def _fit_targets(self, y, sample_weight):
         """Mean and standard deviation of y (weighted), or 0 and 1 without scaling."""
         self.target_mean_, self.target_scale_ = 0.0, 1.0
@@ -243,6 +248,28 @@ class TabularRegressor(RegressorMixin, TabularBase):
         """Targets for the rows of X, on the scale of the y fitted on."""
         y_hat = self._outputs("predict", X)
         return y_hat * self.target_scale_ + self.target_mean_
+
+    def score(self, X: MatrixLike, y: TargetLike, sample_weight: ArrayLike | None = None) -> float:
+        """R² of ``predict``; with several quantiles, their mean D² pinball score.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Test rows.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights.
+
+        Returns
+        -------
+        score : float
+            As :meth:`BackpropRegressor.score <skbp.BackpropRegressor.score>`.
+        """
+        check_is_fitted(self, "network_")
+        if self.quantiles_ is None:
+            return super().score(X, y, sample_weight=sample_weight)
+        return mean_d2_pinball(y, self.predict(X), self.quantiles_, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -125,7 +125,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, validation):
         """Preprocess X (first fit only) and train the network inside this estimator."""
-        network = self._network(warm := self.warm_start and hasattr(self, "network_"))
+        network = self._network_to_train(warm := self.warm_start and hasattr(self, "network_"))
         ctx = self._init_callback_context(max_subtasks=self.max_iter)
         passed = (X, y, sample_weight)  # what callbacks see, each epoch included
         given = {"X": X, "y": y, "metadata": _metadata(sample_weight)}
@@ -150,7 +150,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **given)
         return self
 
-    def _network(self, warm):
+    def _network_to_train(self, warm):
         """The network to train: the fitted one for a warm start, else a new one."""
         network = copy.copy(self.network_) if warm else self._new_network()
         network.set_params(**self._network_params(), warm_start=warm)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.callback import ProgressBar
-from sklearn.metrics import mean_absolute_error
+from sklearn.metrics import d2_pinball_score, mean_absolute_error
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 from test_tabular import FAST, labels_for, mixed_frame, target_for
@@ -235,3 +235,27 @@ def test_a_table_too_small_for_the_early_stopping_split_says_what_to_do(Estimato
     Estimator(**FAST, early_stopping=False).fit(X.iloc[rows], y[rows])
     same = np.flatnonzero(y == y[1]) if Estimator is TabularClassifier else np.arange(10)
     Estimator(**FAST).fit(X.iloc[rows], y[rows], X_val=X.iloc[same], y_val=y[same])
+
+
+# -- quantiles ------------------------------------------------------------------
+
+
+def test_the_tabular_regressor_predicts_several_quantiles_in_the_targets_units():
+    X, y = data_for(TabularRegressor, n=200)
+    y = 100 * y + 1000
+    quantiles = [0.9, 0.1, 0.5]
+    reg = TabularRegressor(**dict(FAST, max_iter=20), loss="quantile", quantile=quantiles)
+    reg.fit(X, y)
+    assert quantiles == [0.9, 0.1, 0.5]  # the user's list is left alone
+    assert_array_equal(reg.quantiles_, [0.1, 0.5, 0.9])
+    bands = reg.predict(X)
+    assert bands.shape == (200, 3)
+    assert (np.diff(bands, axis=1) >= 0).all()  # never crossing
+    # In y's units: the share of targets below each column grows with its quantile.
+    below = (y[:, None] <= bands).mean(axis=0)
+    assert below[0] < below[1] < below[2]
+    assert bands[:, 1].mean() == pytest.approx(np.median(y), rel=0.2)
+    # score is the mean D² pinball score of the columns, not R² (which would fail on 3 columns).
+    d2 = [d2_pinball_score(y, bands[:, j], alpha=q) for j, q in enumerate([0.1, 0.5, 0.9])]
+    assert reg.score(X, y) == pytest.approx(np.mean(d2), rel=1e-9)
+    assert TabularRegressor(**FAST).fit(X, y).quantiles_ is None
