@@ -45,7 +45,10 @@ PARAMETERS = """
         linear warm-up from 0; 'one_cycle' warms up linearly from
         ``learning_rate_init / 25`` then anneals along a cosine to
         ``learning_rate_init / 250000``. See ``warmup_fraction``; partial_fit
-        and warm starts continue a schedule (see the user guide).
+        and warm starts continue a schedule (see the user guide). 'cosine'
+        and 'one_cycle' plan the whole run over ``max_iter`` epochs: a fit
+        that runs them to their end raises no ``ConvergenceWarning`` (the
+        other schedules warn at ``max_iter``, as scikit-learn's do).
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.
@@ -309,6 +312,12 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
 
     max_categories : int, default=20
         Most one-hot columns per categorical column.
+
+    id_columns : {{'drop', 'keep'}}, default='drop'
+        What becomes of a column that looks like a row identifier (text
+        with nearly one value per row, or distinct integers that nearly fill
+        their range; see :class:`~skbp.TabularPreprocessor`): 'drop' leaves
+        it out with a warning naming it, 'keep' treats it as any column.
 
     dtype : {{'float32', 'float64'}}, default='float32'
         Precision of the network; float32 trains about 1.6 times faster.

@@ -5,26 +5,34 @@ Numeric and boolean columns are imputed with their median, robustly scaled
 clipped, ``x / sqrt(1 + (x / c)**2)``, which leaves values near 0 as they
 are and bends outliers towards +-c instead of letting them dominate a
 layer's pre-activations. Each numeric column with missing values in the
-training data also gets a 0/1 indicator. Categorical columns (pandas
-category, object or string) are one-hot encoded, missing values being a
-category of their own; past ``max_categories``, the rarer categories share
-an "other" column, where categories unseen in training also go.
+training data also gets a 0/1 indicator. Dates become the days elapsed since
+the earliest training instant, a number like the others, and the sine and
+cosine of the calendar cycles that vary in training (day of year, day of
+week, hour of day); durations become their length in days (see
+``skbp._columns``). Categorical columns (pandas category, object or string)
+are one-hot encoded, missing values being a category of their own; past
+``max_categories``, the rarer categories share an "other" column, where
+categories unseen in training also go. Columns that look like row
+identifiers are left out, with a warning.
 
 The statistics are weighted by ``sample_weight``: weighting a row by 2 is
 the same as repeating it.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
+from . import _columns as columns
 from ._state import VersionedState
 
 SCALINGS = ("robust", "standard")
+ID_COLUMNS = ("drop", "keep")
 
 
 def smooth_clip(X, c):
@@ -66,7 +74,11 @@ def piecewise_linear(x, edges):
 
 
 class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
-    """Numeric, boolean and categorical columns, with missing values, to a float matrix.
+    """Numbers, booleans, dates, durations and categories, with missing values, to a float matrix.
+
+    What each kind of column becomes, and which columns are taken for row
+    identifiers, is described in ``skbp._columns`` and the documentation's
+    "What each column becomes".
 
     Parameters
     ----------
@@ -81,31 +93,66 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         With an int, each numeric column is also given a piecewise-linear
         encoding over ``bins`` quantile bins (one column per bin, see
         :func:`piecewise_linear`); None does not.
-
     max_categories : int, default=20
         Most one-hot columns per categorical column: with more categories,
         the ``max_categories - 1`` most frequent (by weight) keep a column
         each and the rest share an "other" column. Categories unseen in
         training go to "other" where it exists and to no column otherwise.
+    id_columns : {'drop', 'keep'}, default='drop'
+        What to do with columns that look like row identifiers (text with at
+        least 95% distinct values, or distinct integers counting rows, over
+        20 rows or more): leave them out with a warning, or keep them as
+        any other column.
 
     Attributes
     ----------
+    columns_ : list
+        The columns of the training table, in order (an array's are numbered
+        from 0); ``transform`` reads its input's columns in this order.
+    n_features_in_ : int
+        Number of columns seen in fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns seen in fit, where they are all strings.
+    dropped_columns_ : list
+        Columns left out of the features as row identifiers.
     numeric_columns_ : list
         Columns treated as numbers (numeric and boolean dtypes).
+    datetime_columns_ : list
+        Date columns (datetime64, time-zone aware datetimes, periods).
+    timedelta_columns_ : list
+        Duration columns (timedelta64).
     categorical_columns_ : list
         Columns one-hot encoded.
-    median_, center_, scale_ : ndarray of shape (n_numeric,)
-        Per numeric column: the value imputed for missing entries, and the
-        centre and scale of its scaling.
+    datetime_origins_ : ndarray of int64
+        Per date column, the instant its elapsed days count from (the
+        earliest in training), in nanoseconds since 1970-01-01 (UTC for time
+        zone aware columns).
+    datetime_zones_ : list
+        Per date column, its time zone (a tzinfo), or None for naive dates.
+    datetime_cycles_ : list of tuple of str
+        Per date column, the calendar cycles encoded, among 'dayofyear',
+        'dayofweek' and 'hour': those that vary in training.
+    median_, center_, scale_ : ndarray of shape (n_numbers,)
+        Per number (each numeric column, then the elapsed days of each date
+        column, then the days of each duration column): the value imputed
+        for missing entries, and the centre and scale of its scaling.
     bin_edges_ : list of ndarray
-        Per numeric column, the edges of its bins (empty without ``bins``).
+        Per number, the edges of its bins (empty without ``bins``).
     missing_columns_ : ndarray of int
-        Positions, among the numeric columns, of those given a missing-value
+        Positions, among the numbers, of those given a missing-value
         indicator (those with missing values in training).
-    categories_ : list of list
-        Per categorical column, the categories that have a column of their
-        own (NaN standing for missing), then True if there is an "other"
-        column.
+    categories_ : list of tuple
+        Per categorical column, ``(kept, other)``: the categories that have a
+        column of their own (None standing for missing), and whether there
+        is an "other" column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skbp import TabularPreprocessor
+    >>> X = pd.DataFrame({"size": [1.0, None, 3.0], "colour": ["red", "blue", "red"]})
+    >>> list(TabularPreprocessor().fit(X).get_feature_names_out())
+    ['size', 'size__missing', 'colour=blue', 'colour=red']
     """
 
     _parameter_constraints: dict = {
@@ -113,13 +160,17 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         "clip": [Interval(Real, 0, None, closed="neither"), None],
         "bins": [Interval(Integral, 2, None, closed="left"), None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "id_columns": [StrOptions(set(ID_COLUMNS))],
     }
 
-    def __init__(self, *, scaling="robust", clip=3.0, bins=None, max_categories=20):
+    def __init__(
+        self, *, scaling="robust", clip=3.0, bins=None, max_categories=20, id_columns="drop"
+    ):
         self.scaling = scaling
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.id_columns = id_columns
 
     def fit(self, X, y=None, sample_weight=None):
         """Learn the columns' kinds and statistics from X (a DataFrame or an array).
@@ -127,16 +178,52 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         ``sample_weight`` weighs the rows: a weight of 2 counts as two rows.
         """
         self._validate_params()
-        X = _as_frame(X)
-        self.columns_ = list(X.columns)
+        before = dict(vars(self))
+        try:
+            self._fit(_as_frame(X), X, sample_weight)
+        except BaseException:  # a failed fit leaves the preprocessor as it was
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+        return self
+
+    def _fit(self, X, given, sample_weight):
         weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
-        self.numeric_columns_, self.categorical_columns_ = _column_kinds(X)
-        self._fit_numeric(_numbers(X[self.numeric_columns_]), weights)
+        present = weights > 0
+        kinds = {name: columns.column_kind(name, column) for name, column in X.items()}
+        self._drop_ids(X, kinds, present)
+        by_kind = {k: [] for k in ("numeric", "datetime", "timedelta", "categorical")}
+        for name, kind in kinds.items():
+            if name not in self.dropped_columns_:
+                by_kind[kind].append(name)
+        self.numeric_columns_, self.datetime_columns_ = by_kind["numeric"], by_kind["datetime"]
+        self.timedelta_columns_ = by_kind["timedelta"]
+        self.categorical_columns_ = by_kind["categorical"]
+        dates = [columns.datetimes(n, X[n], _zone(X[n])) for n in self.datetime_columns_]
+        self.datetime_zones_ = [date.dt.tz for date in dates]
+        self.datetime_origins_ = np.array(
+            [columns.origin(date, present) for date in dates], dtype=np.int64
+        )
+        self.datetime_cycles_ = [columns.varying_cycles(date, present) for date in dates]
+        self.columns_ = list(X.columns)
+        self._fit_numeric(self._numbers(X), weights)
         self.categories_ = [
             _kept_categories(_labels(X[name]), weights, self.max_categories)
             for name in self.categorical_columns_
         ]
-        return self
+        validate_data(self, given, reset=True, skip_check_array=True)
+
+    def _drop_ids(self, X, kinds, present):
+        """``dropped_columns_``: the id-like columns, unless told to keep them (warns)."""
+        self.dropped_columns_ = []
+        if self.id_columns == "drop":
+            self.dropped_columns_ = [
+                name
+                for name, kind in kinds.items()
+                if columns.looks_like_ids(X[name], kind, present)
+            ]
+        if self.dropped_columns_:
+            warnings.warn(columns.id_warning(self.dropped_columns_), UserWarning, stacklevel=4)
 
     def _fit_numeric(self, numbers, weights):
         columns = numbers.T
@@ -171,36 +258,100 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         return np.array(centers), np.array(scales)
 
     def transform(self, X):
-        """The float matrix of X: scaled numbers, missing-value indicators, one-hot categories."""
+        """The float matrix of X: scaled numbers, missing-value indicators, bins,
+        calendar cycles and one-hot categories (see ``get_feature_names_out``)."""
         check_is_fitted(self, "median_")
         X = _as_frame(X)
         if list(X.columns) != self.columns_:  # an array after a DataFrame, or the reverse
             X = X.set_axis(self.columns_, axis=1)
-        numbers = _numbers(X[self.numeric_columns_])
+        dates = self._dates(X)
+        numbers = self._numbers(X, dates)
         missing = np.isnan(numbers)
-        scaled = (np.where(missing, self.median_, numbers) - self.center_) / self.scale_
+        filled = np.where(missing, self.median_, numbers)
+        scaled = (filled - self.center_) / self.scale_
         if self.clip is not None:
             scaled = smooth_clip(scaled, self.clip)
         blocks = [scaled, missing[:, self.missing_columns_].astype(np.float64)]
-        filled = np.where(missing, self.median_, numbers)
         for j, edges in enumerate(self.bin_edges_):
             blocks.append(piecewise_linear(filled[:, j], edges))
+        for date, cycles in zip(dates, self.datetime_cycles_, strict=True):
+            blocks.append(columns.cyclic_features(date, cycles))
         for name, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
             blocks.append(_one_hot(_labels(X[name]), kept, other))
         return np.hstack(blocks)
 
+    def _dates(self, X):
+        """The date columns as datetimes, in the zones seen in fit."""
+        return [
+            columns.datetimes(name, X[name], zone)
+            for name, zone in zip(self.datetime_columns_, self.datetime_zones_, strict=True)
+        ]
 
-def _numbers(X):
-    """Numeric columns as floats: booleans, nullable integers (pd.NA as NaN), numeric objects."""
-    numbers = X.astype(object).where(X.notna(), np.nan).to_numpy(dtype=np.float64)
-    infinite = np.isinf(numbers).any(axis=0)
-    if infinite.any():
-        names = [str(c) for c in X.columns[infinite]]
-        raise ValueError(
-            f"Input X contains infinity in column(s) {names}; missing values (NaN) are "
-            "allowed, infinite ones are not."
-        )
-    return numbers
+    def _numbers(self, X, dates=None):
+        """The numbers of X's rows: numeric columns, dates' elapsed days, durations' days."""
+        dates = self._dates(X) if dates is None else dates
+        blocks = [columns.floats(name, X[name]) for name in self.numeric_columns_]
+        blocks += [
+            columns.elapsed_days(date, origin)
+            for date, origin in zip(dates, self.datetime_origins_, strict=True)
+        ]
+        blocks += [columns.duration_days(name, X[name]) for name in self.timedelta_columns_]
+        numbers = np.column_stack(blocks) if blocks else np.empty((len(X), 0))
+        infinite = np.isinf(numbers).any(axis=0)
+        if infinite.any():
+            names = [
+                str(c) for c, inf in zip(self._number_columns(), infinite, strict=True) if inf
+            ]
+            raise ValueError(
+                f"Input X contains infinity in column(s) {names}; missing values (NaN) are "
+                "allowed, infinite ones are not."
+            )
+        return numbers
+
+    def _number_columns(self):
+        return [*self.numeric_columns_, *self.datetime_columns_, *self.timedelta_columns_]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of ``transform``'s columns, in order.
+
+        A number keeps its column's name, with ``__days`` added for dates and
+        durations; then come ``name__missing`` (missing-value indicators),
+        ``name__bin0``, ``name__bin1``, ... (bins), ``name__dayofyear_sin``,
+        ``name__dayofyear_cos``, ... (calendar cycles) and ``name=category``
+        (one-hot columns; ``name=__missing__`` for missing values,
+        ``name=__other__`` for the shared "other" column).
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            The input columns' names: by default those seen in fit, or
+            ``x0``, ``x1``, ... for an array.
+
+        Returns
+        -------
+        ndarray of str objects
+            One name per column of ``transform``'s output.
+        """
+        check_is_fitted(self, "median_")
+        given = _check_feature_names_in(self, input_features)
+        name = dict(zip(self.columns_, given, strict=True))
+        days = {*self.datetime_columns_, *self.timedelta_columns_}
+        bases = [name[c] for c in self._number_columns()]
+        out = [name[c] + ("__days" if c in days else "") for c in self._number_columns()]
+        out += [f"{bases[j]}__missing" for j in self.missing_columns_]
+        for base, edges in zip(bases, self.bin_edges_, strict=False):
+            out += [f"{base}__bin{k}" for k in range(max(len(edges) - 1, 0))]
+        for column, cycles in zip(self.datetime_columns_, self.datetime_cycles_, strict=True):
+            out += [f"{name[column]}__{c}_{f}" for c in cycles for f in ("sin", "cos")]
+        for column, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
+            out += [f"{name[column]}={'__missing__' if k is None else k}" for k in kept]
+            out += [f"{name[column]}=__other__"] * other
+        return np.asarray(out, dtype=object)
+
+
+def _zone(column):
+    """A date column's time zone (None for naive datetimes and periods)."""
+    return getattr(column.dtype, "tz", None)
 
 
 def _labels(column):
@@ -244,28 +395,3 @@ def _as_frame(X):
     if isinstance(X, pd.DataFrame):
         return X
     return pd.DataFrame(np.asarray(X))
-
-
-def _column_kinds(X):
-    """(numeric columns, categorical columns) of a DataFrame, by dtype.
-
-    Booleans count as numbers; an object column counts as numbers if every
-    value it holds is one.
-    """
-    numeric, categorical = [], []
-    for name, column in X.items():
-        kinds = pd.api.types
-        as_numbers = kinds.is_bool_dtype(column) or kinds.is_numeric_dtype(column)
-        if as_numbers or (column.dtype == object and _all_numbers(column)):
-            numeric.append(name)
-        else:
-            categorical.append(name)
-    return numeric, categorical
-
-
-def _all_numbers(column):
-    try:
-        pd.to_numeric(column.dropna(), errors="raise")
-    except (TypeError, ValueError):
-        return False
-    return True

@@ -67,6 +67,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         clip: float | None = 3.0,
         bins: int | None = None,
         max_categories: int = 20,
+        id_columns: str = "drop",
         dtype: str = "float32",
         random_state: RandomStateLike = None,
         verbose: bool | int = False,
@@ -96,6 +97,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.id_columns = id_columns
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
@@ -175,6 +177,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         clip: float | None = 3.0,
         bins: int | None = 16,
         max_categories: int = 20,
+        id_columns: str = "drop",
         dtype: str = "float32",
         random_state: RandomStateLike = None,
         verbose: bool | int = False,
@@ -205,6 +208,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.id_columns = id_columns
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose

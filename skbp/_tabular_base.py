@@ -82,6 +82,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         "max_categories": [Interval(Integral, 2, None, closed="left")],
         "bins": [Interval(Integral, 2, None, closed="left"), None],
         "dtype": [StrOptions({"float32", "float64"})],
+        "id_columns": [StrOptions({"drop", "keep"})],
         "warm_start": ["boolean"],
     }
 
@@ -217,7 +218,8 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             clip=None if self.clip is None else float(self.clip),
             bins=self.bins,
             max_categories=int(self.max_categories),
-        )
+            id_columns=self.id_columns,
+        ).set_output(transform="default")  # the network takes arrays, whatever set_config says
 
     def _sample_weight(self, sample_weight, X):
         """The weights validated up front: the preprocessing and target scaling use them."""

