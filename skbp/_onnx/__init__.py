@@ -47,6 +47,7 @@ def register():
         p.convert_preprocessor,
         parser=p.parse_preprocessor,
     )
+    p.extend_type_guessing()  # nullable, string, date and duration columns of a DataFrame
 
 
 class _Loader(importlib.abc.Loader):
