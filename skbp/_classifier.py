@@ -83,6 +83,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     )
 
     _numeric_target = False
+    _missing_target_advice = (
+        "a classifier's labels must all be given; drop the rows whose label is missing"
+    )
 
     _parameter_constraints: dict = {
         **BaseBackprop._parameter_constraints,
@@ -335,6 +338,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     def _encode_targets(self, y, dtype, first_pass, classes, incremental):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
+        if _labels.has_none(y):
+            raise ValueError(f"y contains None: {self._missing_target_advice}.")
         kind = _labels.target_kind(y)
         per_output = self._kind if not first_pass else _labels.kind_of_classes(classes)
         if kind == "multilabel-indicator" and per_output == "multiclass-multioutput":

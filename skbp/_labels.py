@@ -38,6 +38,13 @@ def target_kind(y):
         raise
 
 
+def has_none(y):
+    """Whether labels of dtype object hold a None (a missing label, which NaN checks miss)."""
+    if sp.issparse(y) or getattr(getattr(y, "dtype", None), "kind", None) != "O":
+        return False
+    return any(label is None for label in np.ravel(y))
+
+
 def kind_of_classes(classes):
     """'multiclass-multioutput' if ``classes`` gives one array of labels per output."""
     if isinstance(classes, list | tuple) and classes and all(np.ndim(c) == 1 for c in classes):

@@ -11,6 +11,8 @@ import time
 import numpy as np
 from sklearn.metrics import check_scoring
 
+from ._labels import kind_of_classes
+
 
 class ValidationSet:
     """Held-out data, scored after each epoch as ``(criterion, score, loss)``.
@@ -38,6 +40,7 @@ class ValidationSet:
         self.on_loss = est.scoring == "loss"
         self.name = "Validation loss" if self.on_loss else "Validation score"  # for messages
         self.scorer = None if est.scoring in (None, "loss") else check_scoring(est, est.scoring)
+        self.scoring, self.classes = est.scoring, getattr(est, "classes_", None)
 
     def evaluate(self, net):
         y_hat, loss = net.predict_and_error(self.X, self.Y, self.sample_weight)
@@ -51,7 +54,54 @@ class ValidationSet:
             return self.score_outputs(self.y_true, y_hat, self.score_weight)
         kwargs = {} if self.score_weight is None else {"sample_weight": self.score_weight}
         with np.errstate(all="warn"):  # the loop silences them; a scorer's own code may not
-            return float(self.scorer(self.model(net), *self.raw, **kwargs))
+            try:
+                return float(self.scorer(self.model(net), *self.raw, **kwargs))
+            except ValueError as exc:
+                clearer = scorer_error(exc, self.scoring, self.classes)
+                if clearer is None:
+                    raise
+                raise clearer from exc
+
+
+def scorer_error(exc, scoring, classes):
+    """A clearer error for a scorer that does not suit the classes, or None.
+
+    Binary metrics score ``pos_label`` (1 by default) as the positive class,
+    and need another one named for text labels; ROC AUC needs a strategy to
+    average over more than two classes.
+    """
+    message, shown = str(exc), f"scoring={scoring!r}"
+    if classes is None or kind_of_classes(classes) is not None:
+        return None
+    if "pos_label" in message:
+        metric = f"{scoring}_score" if isinstance(scoring, str) else metric_name(scoring)
+        scorer = f"make_scorer({metric}, pos_label={classes.tolist()[-1]!r})"
+        return ValueError(
+            f"{shown} scores one class as the positive one, pos_label (1 unless "
+            f"given), which must be one of the classes {classes.tolist()}: name it, "
+            f"for example with scoring={scorer} (make_scorer and the metric from "
+            f"sklearn.metrics). scikit-learn said: {message}"
+        )
+    if "multi_class must be in" in message:
+        return ValueError(
+            f"{shown} needs a strategy for {len(classes)} classes: use scoring='roc_auc_ovr' "
+            "(one class against the rest) or 'roc_auc_ovo' (one against one), or "
+            "make_scorer(roc_auc_score, response_method='predict_proba', multi_class='ovr')."
+        )
+    if "average='binary'" in message and isinstance(scoring, str):
+        return ValueError(
+            f"{shown} scores two classes, and there are {len(classes)}: use an average "
+            f"over the classes, such as '{scoring}_macro' or '{scoring}_weighted'."
+        )
+    return None
+
+
+def metric_name(scorer):
+    """The name of the metric a callable scorer computes (e.g. 'f1_score'), for messages."""
+    described = repr(scorer)  # a scorer from make_scorer: 'make_scorer(f1_score, ...)'
+    if described.startswith("make_scorer("):
+        return described[len("make_scorer(") :].split(",")[0].rstrip(")")
+    return getattr(scorer, "__name__", type(scorer).__name__)
 
 
 class Watch:

@@ -77,7 +77,9 @@ def train_stochastic(est, net, data, rng, progress, previous, epochs, validation
         net, optimizer, data, rng, settings, progress, validation, epochs, watch
     )
     progress.interrupted = ending == "interrupted"
-    if ending == "max_iter":
+    # A 'cosine' or 'one_cycle' run that has annealed to its planned end has done
+    # what was asked of it: only an open-ended schedule stops short at max_iter.
+    if ending == "max_iter" and not optimizer.lr_schedule.finished:
         progress.unconverged = (
             f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
             "and the optimization hasn't converged yet."
@@ -165,17 +167,13 @@ def hold_out_validation(est, data, raw, rng, model):
     if est.validation_fraction == 0:
         raise ValueError("early_stopping=True needs validation_fraction > 0.")
     X, Y, sample_weight = data
+    _check_split_sizes(X.shape[0], est.validation_fraction)
     train, val = train_test_split(
         np.arange(X.shape[0]),
         test_size=est.validation_fraction,
         random_state=rng,
         stratify=_stratification(est._stratify_by(y), est.validation_fraction),
     )
-    if len(val) < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
     sw_val = None if sample_weight is None else sample_weight[val]
     sw_train = None if sample_weight is None else sample_weight[train]
     for part, weights in (("validation", sw_val), ("training", sw_train)):
@@ -197,6 +195,24 @@ def hold_out_validation(est, data, raw, rng, model):
     return (_safe_indexing(X, train), Y[train], sw_train), validation
 
 
+def _check_split_sizes(n_samples, validation_fraction):
+    """Refuse a split that leaves fewer than 2 rows to validate on or none to train on.
+
+    ``train_test_split`` holds out ``ceil(validation_fraction * n_samples)`` rows.
+    """
+    n_val = int(np.ceil(validation_fraction * n_samples))
+    if n_val >= 2 and n_samples - n_val >= 1:
+        return
+    part = "validation" if n_val < 2 else "training"
+    raise ValueError(
+        f"The {part} set is too small: early_stopping=True holds out "
+        f"validation_fraction={validation_fraction} of the rows, {n_val} of {n_samples}, "
+        "and needs 2 at least to validate on and 1 to train on. Pass a validation set "
+        "(X_val, y_val), set early_stopping=False, or fit on more rows"
+        + (", or increase validation_fraction." if n_samples >= 3 else ".")
+    )
+
+
 def _stratification(labels, validation_fraction):
     """``labels`` if a stratified split is possible (else None: split at random).
 
@@ -205,7 +221,10 @@ def _stratification(labels, validation_fraction):
     if labels is None:
         return None
     n_val = int(np.ceil(validation_fraction * len(labels)))
-    _, counts = np.unique(labels, return_counts=True)
+    try:
+        _, counts = np.unique(labels, return_counts=True)
+    except TypeError:  # e.g. a None among text labels: the label checks name it later
+        return None
     if counts.min() < 2 or min(n_val, len(labels) - n_val) < len(counts):
         return None
     return labels

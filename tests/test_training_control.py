@@ -7,6 +7,7 @@ warm start and pickle drive them.
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -124,7 +125,8 @@ def test_clipped_sgd_step_is_minus_eta_c_g_over_norm_g():
 def test_cosine_rate_reaches_zero_when_all_epochs_run(solver):
     X, y = data()
     model = regressor(solver=solver, learning_rate="cosine", max_iter=5, n_iter_no_change=np.inf)
-    with pytest.warns(ConvergenceWarning):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # the planned end, not a failure
         model.fit(X, y)
     schedule = model._optimizer.lr_schedule
     assert model.n_iter_ == 5
@@ -199,6 +201,41 @@ def test_early_stopping_horizon_counts_the_training_split_only():
     assert schedule.steps == model.n_iter_ * BATCHES
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("learning_rate", ["cosine", "one_cycle"])
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_a_planned_schedule_run_to_its_end_does_not_warn(Estimator, learning_rate, solver):
+    X, y = data(classify=Estimator is BackpropClassifier)
+    params = dict(hidden_layer_sizes=(5,), solver=solver, batch_size=BATCH, random_state=0)
+    params.update(learning_rate=learning_rate, max_iter=3, n_iter_no_change=np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = Estimator(**params).fit(X, y)
+    assert model.n_iter_ == 3  # max_iter epochs ran: the schedule's horizon
+    assert model._optimizer.lr_schedule.finished
+
+
+@pytest.mark.parametrize("learning_rate", ["constant", "invscaling", "adaptive"])
+def test_an_open_ended_schedule_still_warns_at_max_iter(learning_rate):
+    X, y = data()
+    model = regressor(learning_rate=learning_rate, max_iter=3, n_iter_no_change=np.inf)
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
+        model.fit(X, y)
+
+
+@no_convergence_warning
+def test_a_warm_start_with_a_new_horizon_runs_it_without_warning():
+    """A warm start with another max_iter plans a new schedule, and runs it to its end."""
+    X, y = data()
+    model = regressor(learning_rate="cosine", max_iter=4, n_iter_no_change=np.inf, warm_start=True)
+    model.fit(X, y)
+    model.set_params(max_iter=2)  # a new horizon of 2 epochs: run to its end
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    assert model._optimizer.lr_schedule.total_steps == 2 * BATCHES
+
+
 # -- resuming ----------------------------------------------------------------------
 
 
@@ -209,8 +246,7 @@ def test_partial_fit_calls_run_one_schedule(Estimator, solver):
     params = dict(hidden_layer_sizes=(5,), solver=solver, batch_size=BATCH, random_state=0)
     params.update(learning_rate="cosine", learning_rate_init=0.05, shuffle=False, max_iter=4)
     params.update(n_iter_no_change=np.inf)
-    with pytest.warns(ConvergenceWarning):
-        straight = Estimator(**params).fit(X, y)
+    straight = Estimator(**params).fit(X, y)  # runs its schedule to the end: no warning
     online = Estimator(**params)
     extra = dict(classes=[0, 1]) if Estimator is BackpropClassifier else {}
     for k in range(1, 5):
