@@ -3,9 +3,12 @@
 import numbers
 
 import numpy as np
+from sklearn.base import is_classifier, is_regressor
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils.validation import check_is_fitted
+
+from ._monitor import metric_name
 
 
 def _check_matplotlib(caller_name):
@@ -83,10 +86,22 @@ class LossCurveDisplay:
     estimator_name : str, default=None
         Title of the plot; None sets no title.
 
+    score_name : str, default=None
+        What the validation scores measure, for the score axis and the
+        legend: the default scores "accuracy" and "R²" read "Validation
+        accuracy" and "Validation R²", any other name (a scorer's, such as
+        "f1") "Validation score (f1)"; None reads "Validation score".
+
+    unit : str, default="Epoch"
+        What the curves have one value per, for the x axis and the
+        best-iteration line: "Epoch", or "Iteration" for an L-BFGS fit.
+
     Attributes
     ----------
     ax_ : matplotlib Axes
-        Axes with the losses, the best-iteration line and the legend.
+        Axes with the losses, the best-iteration line and the legend, which
+        is placed where it covers the fewest points of any curve, the score's
+        included.
 
     score_ax_ : matplotlib Axes or None
         Twin of ``ax_`` with the validation score; None when no score is drawn.
@@ -127,12 +142,16 @@ class LossCurveDisplay:
         validation_scores=None,
         best_iteration=None,
         estimator_name=None,
+        score_name=None,
+        unit="Epoch",
     ):
         self.loss_curve = loss_curve
         self.validation_loss_curve = validation_loss_curve
         self.validation_scores = validation_scores
         self.best_iteration = best_iteration
         self.estimator_name = estimator_name
+        self.score_name = score_name
+        self.unit = unit
 
     def plot(
         self,
@@ -170,32 +189,39 @@ class LossCurveDisplay:
         if ax is None:
             _, ax = plt.subplots()
         self.score_ax_ = None if scores is None else self._twin_below(ax)
+        score_label = _score_label(self.score_name)
         curves = {
-            "loss": (ax, loss, loss_kw),
-            "validation_loss": (ax, val_loss, validation_loss_kw),
-            "validation_score": (self.score_ax_, scores, validation_score_kw),
+            "loss": (ax, loss, loss_kw, None),
+            "validation_loss": (ax, val_loss, validation_loss_kw, None),
+            "validation_score": (self.score_ax_, scores, validation_score_kw, score_label),
         }
         self.lines_ = {}
-        for key, (curve_ax, curve, kw) in curves.items():
+        for key, (curve_ax, curve, kw, label) in curves.items():
             if curve is not None:
-                style = _validate_style_kwargs(_STYLES[key], kw or {})
+                default = _STYLES[key] if label is None else {**_STYLES[key], "label": label}
+                style = _validate_style_kwargs(default, kw or {})
                 epochs = _epochs_ending_at(loss.size, curve)
                 (self.lines_[key],) = curve_ax.plot(epochs, curve, **style)
         if best is not None:
-            default = {**_STYLES["best_iteration"], "label": f"Best epoch ({best})"}
+            default = {**_STYLES["best_iteration"], "label": f"Best {self.unit.lower()} ({best})"}
             style = _validate_style_kwargs(default, best_iteration_kw or {})
             self.lines_["best_iteration"] = ax.axvline(best, **style)
 
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel("Loss")
-        if self.score_ax_ is not None:
-            self.score_ax_.set_ylabel("Validation score")
-        if self.estimator_name is not None:
-            ax.set_title(self.estimator_name)
-        ax.legend(handles=list(self.lines_.values()))
+        self._label(ax, score_label)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _label(self, ax, score_label):
+        """Axis labels, the title, and one legend for the lines of both axes."""
+        ax.set_xlabel(self.unit)
+        ax.set_ylabel("Loss")
+        if self.score_ax_ is not None:
+            self.score_ax_.set_ylabel(score_label)
+            _shadow(ax, self.lines_["validation_score"])
+        if self.estimator_name is not None:
+            ax.set_title(self.estimator_name)
+        ax.legend(handles=list(self.lines_.values()), loc="best")
 
     def _validated_data(self):
         loss = _as_curve(self.loss_curve, "loss_curve")
@@ -223,9 +249,11 @@ class LossCurveDisplay:
     def from_estimator(cls, estimator, *, ax=None, **plot_kwargs):
         """Plot the curves recorded by a fitted estimator.
 
-        Reads ``loss_curve_``, ``validation_loss_curve_``, ``validation_scores_`` and
-        ``best_iteration_``; a missing ``validation_loss_curve_`` or
-        ``best_iteration_`` counts as None.
+        Reads the fitted attributes ``loss_curve_``, ``validation_loss_curve_``,
+        ``validation_scores_`` and ``best_iteration_`` (a missing one but
+        ``loss_curve_`` counts as None); ``scoring`` names the score (the
+        default score, accuracy or R², when it is None or 'loss'), and
+        ``solver='lbfgs'`` counts iterations rather than epochs.
 
         Parameters
         ----------
@@ -251,5 +279,42 @@ class LossCurveDisplay:
             validation_scores=getattr(estimator, "validation_scores_", None),
             best_iteration=getattr(estimator, "best_iteration_", None),
             estimator_name=type(estimator).__name__,
+            score_name=_score_name(estimator),
+            unit="Iteration" if getattr(estimator, "solver", None) == "lbfgs" else "Epoch",
         )
         return display.plot(ax=ax, **plot_kwargs)
+
+
+# The estimators' default scores, which read as words after "Validation".
+_PLAIN_SCORES = ("accuracy", "R²")
+
+
+def _score_label(score_name):
+    if score_name is None:
+        return "Validation score"
+    if score_name in _PLAIN_SCORES:
+        return f"Validation {score_name}"
+    return f"Validation score ({score_name})"
+
+
+def _score_name(estimator):
+    """What an estimator's validation scores measure: its scorer's name, or its default score."""
+    scoring = getattr(estimator, "scoring", None)
+    if scoring in (None, "loss"):  # validation_scores_ then hold the estimator's score
+        return (
+            "accuracy" if is_classifier(estimator) else "R²" if is_regressor(estimator) else None
+        )
+    return scoring if isinstance(scoring, str) else metric_name(scoring)
+
+
+def _shadow(ax, line):
+    """An invisible copy of ``line`` (drawn on a twin axes) among ax's artists.
+
+    ``loc="best"`` avoids the artists of the legend's own axes only; with the
+    copy, it avoids the score curve too. It is added as an artist, not a line,
+    so that ax's data limits ignore it.
+    """
+    from matplotlib.lines import Line2D
+
+    copy = Line2D(*line.get_data(), transform=line.get_transform(), visible=False)
+    ax.add_artist(copy)

@@ -5,11 +5,12 @@ import sys
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from sklearn.base import BaseEstimator
-from sklearn.datasets import make_regression
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import f1_score, make_scorer
 
-from skbp import BackpropRegressor, LossCurveDisplay
+from skbp import BackpropClassifier, BackpropRegressor, LossCurveDisplay, TabularClassifier
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -189,3 +190,108 @@ def test_from_estimator_on_a_fitted_regressor():
         assert_array_equal(display.lines_["validation_score"].get_ydata(), reg.validation_scores_)
     best = getattr(reg, "best_iteration_", None)
     assert ("best_iteration" in display.lines_) == (best is not None)
+
+
+# -- where the legend goes, and what the axes say ----------------------------------
+
+
+def test_the_legend_covers_no_curve_the_score_included():
+    """Losses falling to the bottom, a score rising to the top: the middle is free.
+
+    The top right, free of the losses, is where the score runs: a legend that
+    avoided the losses' axes only would sit on it.
+    """
+    epochs = np.arange(1, 31)
+    display = LossCurveDisplay(
+        loss_curve=1 / epochs,
+        validation_loss_curve=1.1 / epochs,
+        validation_scores=1 - 0.5 / epochs,
+        best_iteration=25,
+    ).plot()
+    display.figure_.canvas.draw()
+    box = display.ax_.get_legend().get_window_extent()
+    for key in ("loss", "validation_loss", "validation_score"):
+        line = display.lines_[key]
+        points = line.get_transform().transform(np.column_stack(line.get_data()))
+        assert box.count_contains(points) == 0, key
+    assert display.ax_.get_ylim()[1] < 1.2  # the hidden copy of the score leaves ax's limits
+
+
+@pytest.mark.parametrize(
+    ("score_name", "label"),
+    [
+        (None, "Validation score"),
+        ("accuracy", "Validation accuracy"),
+        ("R²", "Validation R²"),
+        ("f1", "Validation score (f1)"),
+    ],
+)
+def test_the_score_axis_names_the_score(score_name, label):
+    display = LossCurveDisplay(
+        loss_curve=LOSS, validation_scores=SCORES, score_name=score_name
+    ).plot()
+    assert display.score_ax_.get_ylabel() == label
+    assert display.lines_["validation_score"].get_label() == label
+
+
+def test_the_unit_names_the_x_axis_and_the_best_line():
+    display = LossCurveDisplay(loss_curve=LOSS, best_iteration=2, unit="Iteration").plot()
+    assert display.ax_.get_xlabel() == "Iteration"
+    assert display.lines_["best_iteration"].get_label() == "Best iteration (2)"
+
+
+class _FittedClassifier(ClassifierMixin, _Fitted):
+    pass
+
+
+class _FittedRegressor(RegressorMixin, _Fitted):
+    pass
+
+
+def _my_scorer(estimator, X, y):
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    ("estimator", "label"),
+    [
+        (_FittedClassifier(scoring=None), "Validation accuracy"),
+        (_FittedClassifier(scoring="loss"), "Validation accuracy"),
+        (_FittedRegressor(scoring=None), "Validation R²"),
+        (_FittedRegressor(), "Validation R²"),
+        (_FittedClassifier(scoring="f1_macro"), "Validation score (f1_macro)"),
+        (_FittedClassifier(scoring=_my_scorer), "Validation score (_my_scorer)"),
+        (
+            _FittedClassifier(scoring=make_scorer(f1_score, pos_label="y")),
+            "Validation score (f1_score)",
+        ),
+        (_Fitted(), "Validation score"),
+    ],
+)
+def test_from_estimator_names_the_score_by_scoring(estimator, label):
+    estimator.loss_curve_, estimator.validation_scores_ = LOSS, SCORES
+    display = LossCurveDisplay.from_estimator(estimator)
+    assert display.score_ax_.get_ylabel() == label
+
+
+@pytest.mark.parametrize(("solver", "unit"), [("lbfgs", "Iteration"), ("adam", "Epoch")])
+def test_from_estimator_counts_lbfgs_iterations(solver, unit):
+    display = LossCurveDisplay.from_estimator(_Fitted(loss_curve_=LOSS, solver=solver))
+    assert display.ax_.get_xlabel() == unit
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_from_estimator_on_fitted_classifiers():
+    X, y = make_classification(n_samples=80, n_features=4, random_state=0)
+    params = dict(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    for estimator, unit in [
+        (BackpropClassifier(solver="lbfgs", **params), "Iteration"),
+        (TabularClassifier(scoring="f1", **params), "Epoch"),
+    ]:
+        estimator.fit(X, y, X_val=X[:20], y_val=y[:20])
+        display = LossCurveDisplay.from_estimator(estimator)
+        assert display.ax_.get_xlabel() == unit
+        assert_array_equal(
+            display.lines_["validation_score"].get_ydata(), estimator.validation_scores_
+        )
+    assert display.score_ax_.get_ylabel() == "Validation score (f1)"
