@@ -2,6 +2,7 @@
 
 from ._classifier import BackpropClassifier
 from ._display import LossCurveDisplay
+from ._inputs import ValidationDataWarning
 from ._onnx import register_when_imported
 from ._preprocess import TabularPreprocessor
 from ._regressor import BackpropRegressor
@@ -19,4 +20,5 @@ __all__ = [
     "TabularClassifier",
     "TabularPreprocessor",
     "TabularRegressor",
+    "ValidationDataWarning",
 ]

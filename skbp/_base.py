@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._core import Diverged, Network
 from ._core.activations import HIDDEN
-from ._inputs import InputChecks
+from ._inputs import InputChecks, warn_if_untransformed
 from ._monitor import ValidationSet, Watch, snapshot_progress
 from ._predict import Prediction
 from ._run import Run
@@ -249,6 +249,7 @@ class BaseBackprop(
 
     def _validation_set(self, run, validation, dtype):
         X_val, Y_val, loss_weight, y_val, score_weight = self._validation_data(*validation, dtype)
+        warn_if_untransformed(run.data[0], X_val, stacklevel=6)
         scored = validation[:2] if run.outer is None else run.outer.validation
         return ValidationSet(
             self,

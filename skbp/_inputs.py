@@ -4,10 +4,14 @@ Everything here raises a ValueError that names the problem; nothing the
 user passed in is modified.
 """
 
+import re
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics import check_scoring
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import (
     _check_sample_weight,
     _check_y,
@@ -17,6 +21,10 @@ from sklearn.utils.validation import (
 
 from ._core.activations import HIDDEN
 from ._support import is_numeric, per_layer
+
+# scikit-learn's messages for a NaN or an infinity in y (which it calls "Input y" or,
+# for labels of dtype object, just "Input").
+_NOT_FINITE = re.compile(r"Input (?:y )?contains (?P<what>NaN|infinity)")
 
 
 def _some_weight(weights):
@@ -46,6 +54,9 @@ class InputChecks:
                     reset=first_pass,
                 )
         except ValueError as exc:
+            missing = self._missing_targets(exc, "y")
+            if missing is not None:
+                raise missing from exc
             if "could not convert" not in str(exc):
                 raise
             if is_numeric(X):  # then y, of dtype object, is what failed
@@ -57,6 +68,18 @@ class InputChecks:
         if self._numeric_target and y.dtype.kind not in "biuf":  # e.g. a str array
             raise self._non_numeric_y(f"got dtype {y.dtype}")
         return X, y
+
+    # What to do about a missing target (a classifier says "label").
+    _missing_target_advice = (
+        "every target must be a finite number; drop the rows whose target is missing"
+    )
+
+    def _missing_targets(self, exc, name):
+        """scikit-learn's 'Input y contains NaN', naming ``name`` and the remedy; else None."""
+        found = _NOT_FINITE.match(str(exc))
+        if found is None:
+            return None
+        return ValueError(f"{name} contains {found['what']}: {self._missing_target_advice}.")
 
     def _non_numeric_y(self, detail):
         return ValueError(
@@ -119,8 +142,9 @@ class InputChecks:
             if value != off
         ]
         if given:
+            verb = "needs" if len(given) == 1 else "need"
             raise ValueError(
-                f"{' and '.join(given)} need a stochastic solver ('sgd' or 'adam'): "
+                f"{' and '.join(given)} {verb} a stochastic solver ('sgd' or 'adam'): "
                 "L-BFGS takes no steps of its own to decay or clip. Use alpha to "
                 "regularise an L-BFGS fit."
             )
@@ -144,7 +168,13 @@ class InputChecks:
                 X_val = validate_data(
                     self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
                 )
-            y_val = _check_y(y_val, multi_output=True, y_numeric=self._numeric_target)
+            try:
+                y_val = _check_y(y_val, multi_output=True, y_numeric=self._numeric_target)
+            except ValueError as exc:
+                missing = self._missing_targets(exc, "y_val")
+                if missing is None:
+                    raise
+                raise missing from exc
             check_consistent_length(X_val, y_val)
             Y_val = self._encode_targets(y_val, dtype, False, None, False)
         except ValueError as exc:
@@ -158,3 +188,74 @@ class InputChecks:
         except ValueError as exc:
             raise ValueError(f"Invalid sample_weight_val: {exc}") from exc
         return X_val, Y_val, weights, y_val, sample_weight_val
+
+
+class ValidationDataWarning(UserWarning):
+    """X_val does not look like the training data as the network sees it.
+
+    Raised when, on most features, X_val's mean lies far from X's or its
+    spread differs from X's by a large factor: the sign of a validation set
+    that skipped the transformations the training data went through (in a
+    :class:`~sklearn.pipeline.Pipeline` without ``transform_input=["X_val"]``).
+    """
+
+
+# Below this many rows a validation set's means and spreads say too little.
+_MIN_VALIDATION_ROWS = 10
+# How far the median feature of X_val may be from X's: in standard deviations for
+# the mean, and in log(factor) for the spread. Random splits of real data sets stay
+# below 0.9 from 10 rows on; a standardized X against a raw X_val is beyond 2.2.
+_FAR = 1.5
+# The statistics are taken on at most this many rows (evenly spaced): enough to
+# tell a transformed feature from a raw one, and cheap on any data set.
+_STAT_ROWS = 10_000
+
+
+def warn_if_untransformed(X, X_val, stacklevel=2):
+    """Warn (ValidationDataWarning) if X_val looks as if it skipped X's transformations.
+
+    ``X`` is the training data and ``X_val`` the validation data as the
+    network sees them (validated: dense or CSR/CSC, of float dtype). Per
+    feature of X with a spread, the distance is the larger of
+    ``|mean(X_val) - mean(X)| / std(X)`` and ``|log(std(X_val) / std(X))|``;
+    the warning fires when its median over those features exceeds 1.5.
+    """
+    if X_val.shape[0] < _MIN_VALIDATION_ROWS:
+        return
+    mean, std = _column_stats(X)
+    mean_val, std_val = _column_stats(X_val)
+    spread = np.isfinite(mean) & np.isfinite(std) & (std > 0)
+    spread &= np.isfinite(mean_val) & np.isfinite(std_val)
+    if not spread.any():
+        return
+    shift = np.abs(mean_val[spread] - mean[spread]) / std[spread]
+    # A feature constant in X_val tells nothing about its spread: count no distance.
+    with np.errstate(divide="ignore"):
+        log_ratio = np.where(std_val[spread] > 0, np.log(std_val[spread] / std[spread]), 0.0)
+    if np.median(np.maximum(shift, np.abs(log_ratio))) <= _FAR:
+        return
+    warnings.warn(
+        "X_val does not look like the training data as the network sees it: on the "
+        f"median feature its mean lies {np.median(shift):.2g} standard deviations from "
+        f"X's, and its spread is {np.exp(np.median(log_ratio)):.2g} times X's. Did it "
+        "skip the transformations X went through? In a Pipeline the steps before the "
+        "network transform X_val only when asked to: Pipeline(..., "
+        'transform_input=["X_val"]), with metadata routing enabled '
+        "(sklearn.set_config(enable_metadata_routing=True)) and "
+        "set_fit_request(X_val=True, y_val=True) on the network. If X_val did go "
+        "through them, it comes from another distribution than X.",
+        ValidationDataWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def _column_stats(A):
+    """Per-column mean and standard deviation, in float64, of at most _STAT_ROWS rows."""
+    A = A[:: -(-A.shape[0] // _STAT_ROWS)]
+    with np.errstate(all="ignore"):  # values near float's limits give inf, then skipped
+        if sp.issparse(A):
+            mean, var = mean_variance_axis(A.tocsr().astype(np.float64), axis=0)
+        else:
+            A = np.asarray(A, dtype=np.float64)
+            mean, var = A.mean(axis=0), A.var(axis=0)
+    return mean, np.sqrt(var)
