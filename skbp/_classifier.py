@@ -1,9 +1,12 @@
 """Classification: binary, multiclass and multilabel targets, labels of any kind."""
 
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
+from typing import Any, Self
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -12,6 +15,7 @@ from sklearn.utils.validation import column_or_1d
 
 from . import _docs, _labels
 from ._base import BaseBackprop
+from ._typing import LayerSizes, MatrixLike, PerLayer, PerLayerRate, RandomStateLike, TargetLike
 
 
 class BackpropClassifier(ClassifierMixin, BaseBackprop):
@@ -95,38 +99,38 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        hidden_layer_sizes: LayerSizes = (100,),
+        activation: PerLayer = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        dropout=0.0,
-        scoring=None,
-        weight_decay=0.0,
-        max_grad_norm=None,
-        warmup_fraction=None,
-        class_weight=None,
-        label_smoothing=0.0,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: RandomStateLike = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        dropout: PerLayerRate = 0.0,
+        scoring: str | Callable[..., float] | None = None,
+        weight_decay: float = 0.0,
+        max_grad_norm: float | None = None,
+        warmup_fraction: float | None = None,
+        class_weight: Mapping[Any, float] | Sequence[Mapping[Any, float]] | str | None = None,
+        label_smoothing: float = 0.0,
+    ) -> None:
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
             activation=activation,
@@ -161,7 +165,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        X_val: MatrixLike | None = None,
+        y_val: TargetLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> Self:
         """Fit the network to data X and labels y.
 
         Parameters
@@ -191,13 +204,18 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             The fitted estimator.
         """
         validation = (X_val, y_val, sample_weight_val)
-        if all(v is None for v in validation):
-            validation = None
-        return self._fit(X, y, sample_weight, validation=validation)
+        given = None if all(v is None for v in validation) else validation
+        return self._fit(X, y, sample_weight, validation=given)
 
     @available_if(BaseBackprop._check_partial_fit)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        classes: ArrayLike | None = None,
+    ) -> Self:
         """Train one epoch over the given data, continuing from the current state.
 
         Only for ``solver='sgd'`` or ``'adam'``; the optimizer's state carries
@@ -223,7 +241,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         """
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predict class labels for X.
 
         Parameters
@@ -240,7 +258,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         """
         return self._decode(self._forward(X))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """Probability of each class (each label, when multilabel) for X.
 
         Parameters
@@ -265,7 +283,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return np.ones_like(y_hat)
         return y_hat
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """Output pre-activations (logits) for X: the scores the classes are ranked by.
 
         Parameters
@@ -287,7 +305,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return [g.copy() for g in _labels.split_groups(z, self.classes_)]
         return z.ravel() if self._kind in ("binary", "one-class") else z
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
@@ -306,7 +324,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 return [np.log(p, out=p) for p in proba]
             return np.log(proba, out=proba)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: TargetLike, sample_weight: ArrayLike | None = None) -> float:
         """Mean accuracy on X and y; for multioutput labels, of whole rows.
 
         Parameters

@@ -1,8 +1,10 @@
 """LossCurveDisplay: the per-epoch training curves of a fitted network."""
 
 import numbers
+from typing import Any, Self
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import is_classifier, is_regressor
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._plotting import _validate_style_kwargs
@@ -137,14 +139,14 @@ class LossCurveDisplay:
     def __init__(
         self,
         *,
-        loss_curve,
-        validation_loss_curve=None,
-        validation_scores=None,
-        best_iteration=None,
-        estimator_name=None,
-        score_name=None,
-        unit="Epoch",
-    ):
+        loss_curve: ArrayLike,
+        validation_loss_curve: ArrayLike | None = None,
+        validation_scores: ArrayLike | None = None,
+        best_iteration: int | None = None,
+        estimator_name: str | None = None,
+        score_name: str | None = None,
+        unit: str = "Epoch",
+    ) -> None:
         self.loss_curve = loss_curve
         self.validation_loss_curve = validation_loss_curve
         self.validation_scores = validation_scores
@@ -155,13 +157,13 @@ class LossCurveDisplay:
 
     def plot(
         self,
-        ax=None,
+        ax: Any = None,
         *,
-        loss_kw=None,
-        validation_loss_kw=None,
-        validation_score_kw=None,
-        best_iteration_kw=None,
-    ):
+        loss_kw: dict[str, Any] | None = None,
+        validation_loss_kw: dict[str, Any] | None = None,
+        validation_score_kw: dict[str, Any] | None = None,
+        best_iteration_kw: dict[str, Any] | None = None,
+    ) -> Self:
         """Plot the curves.
 
         Parameters
@@ -246,7 +248,7 @@ class LossCurveDisplay:
         return twin
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **plot_kwargs):
+    def from_estimator(cls, estimator: Any, *, ax: Any = None, **plot_kwargs: Any) -> Self:
         """Plot the curves recorded by a fitted estimator.
 
         Reads the fitted attributes ``loss_curve_``, ``validation_loss_curve_``,

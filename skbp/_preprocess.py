@@ -21,15 +21,18 @@ the same as repeating it.
 
 import warnings
 from numbers import Integral, Real
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from . import _columns as columns
 from ._state import VersionedState
+from ._typing import MatrixLike
 
 SCALINGS = ("robust", "standard")
 ID_COLUMNS = ("drop", "keep")
@@ -164,15 +167,21 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
     }
 
     def __init__(
-        self, *, scaling="robust", clip=3.0, bins=None, max_categories=20, id_columns="drop"
-    ):
+        self,
+        *,
+        scaling: str | None = "robust",
+        clip: float | None = 3.0,
+        bins: int | None = None,
+        max_categories: int = 20,
+        id_columns: str = "drop",
+    ) -> None:
         self.scaling = scaling
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
         self.id_columns = id_columns
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self, X: MatrixLike, y: object = None, sample_weight: ArrayLike | None = None) -> Self:
         """Learn the columns' kinds and statistics from X (a DataFrame or an array).
 
         ``sample_weight`` weighs the rows: a weight of 2 counts as two rows.
@@ -182,8 +191,8 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         try:
             self._fit(_as_frame(X), X, sample_weight)
         except BaseException:  # a failed fit leaves the preprocessor as it was
-            vars(self).clear()
-            vars(self).update(before)
+            self.__dict__.clear()
+            self.__dict__.update(before)
             raise
         return self
 
@@ -257,7 +266,7 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
             scales.append(spread if spread > 0 else (std if std > 0 else 1.0))
         return np.array(centers), np.array(scales)
 
-    def transform(self, X):
+    def transform(self, X: MatrixLike) -> NDArray[np.float64]:
         """The float matrix of X: scaled numbers, missing-value indicators, bins,
         calendar cycles and one-hot categories (see ``get_feature_names_out``)."""
         check_is_fitted(self, "median_")
@@ -311,7 +320,7 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
     def _number_columns(self):
         return [*self.numeric_columns_, *self.datetime_columns_, *self.timedelta_columns_]
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> NDArray[Any]:
         """Names of ``transform``'s columns, in order.
 
         A number keeps its column's name, with ``__days`` added for dates and

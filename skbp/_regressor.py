@@ -1,8 +1,11 @@
 """Regression: real-valued targets, one or several outputs."""
 
+from collections.abc import Callable, Sequence
 from numbers import Real
+from typing import Any, Self
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -10,6 +13,7 @@ from sklearn.utils.metaestimators import available_if
 
 from . import _docs, _quantiles
 from ._base import BaseBackprop
+from ._typing import LayerSizes, MatrixLike, PerLayer, PerLayerRate, RandomStateLike, TargetLike
 
 
 class BackpropRegressor(RegressorMixin, BaseBackprop):
@@ -115,39 +119,39 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     def __init__(
         self,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        loss: str = "squared_error",
+        hidden_layer_sizes: LayerSizes = (100,),
+        activation: PerLayer = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        dropout=0.0,
-        scoring=None,
-        weight_decay=0.0,
-        max_grad_norm=None,
-        warmup_fraction=None,
-        huber_delta=1.0,
-        quantile=0.5,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: RandomStateLike = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        dropout: PerLayerRate = 0.0,
+        scoring: str | Callable[..., float] | None = None,
+        weight_decay: float = 0.0,
+        max_grad_norm: float | None = None,
+        warmup_fraction: float | None = None,
+        huber_delta: float = 1.0,
+        quantile: float | Sequence[float] = 0.5,
+    ) -> None:
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
             activation=activation,
@@ -183,7 +187,16 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self.quantile = quantile
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(
+        self,
+        X: MatrixLike,
+        y: TargetLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        X_val: MatrixLike | None = None,
+        y_val: TargetLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> Self:
         """Fit the network to data X and targets y.
 
         Parameters
@@ -213,13 +226,14 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             The fitted estimator.
         """
         validation = (X_val, y_val, sample_weight_val)
-        if all(v is None for v in validation):
-            validation = None
-        return self._fit(X, y, sample_weight, validation=validation)
+        given = None if all(v is None for v in validation) else validation
+        return self._fit(X, y, sample_weight, validation=given)
 
     @available_if(BaseBackprop._check_partial_fit)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self, X: MatrixLike, y: TargetLike, sample_weight: ArrayLike | None = None
+    ) -> Self:
         """Train one epoch over the given data, continuing from the current state.
 
         Only for ``solver='sgd'`` or ``'adam'``; the optimizer's state carries
@@ -241,7 +255,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predict targets for X.
 
         Parameters
@@ -262,7 +276,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             return y_hat
         return y_hat.ravel() if self._y_ndim == 1 else y_hat
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: TargetLike, sample_weight: ArrayLike | None = None) -> float:
         """R² of ``predict``; with several quantiles, their mean D² pinball score.
 
         Parameters
