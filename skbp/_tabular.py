@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import _check_y, check_is_fitted
@@ -113,6 +115,14 @@ class TabularClassifier(ClassifierMixin, TabularBase):
     def _stratify_by(self, y):
         return y if np.ndim(y) == 1 else None
 
+    def _check_targets(self, y, name="y"):
+        """The labels as given, once known to be all there: before the hold-out split."""
+        missing = _first_missing(y)
+        if missing is not None:
+            advice = BackpropClassifier._missing_target_advice
+            raise ValueError(f"{name} contains {missing}: {advice}.")
+        return y
+
     def _attributes(self, network):
         return {"network_": network, "classes_": network.classes_}
 
@@ -128,7 +138,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         """Logarithms of :meth:`predict_proba`, computed from the logits."""
         return self._outputs("predict_log_proba", X)
 
-    def decision_function(self, X: MatrixLike) -> NDArray[Any]:
+    def decision_function(self, X: MatrixLike) -> NDArray[Any] | list[NDArray[Any]]:
         """The network's logits for the rows of X."""
         return self._outputs("decision_function", X)
 
@@ -137,6 +147,18 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         tags.classifier_tags.multi_label = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _first_missing(y):
+    """How the first missing label of ``y`` reads ('None', 'NaN', '<NA>'), or None."""
+    if sp.issparse(y):
+        return None
+    labels = np.asarray(y, dtype=object).ravel()
+    missing = labels[pd.isna(labels)]
+    if missing.size == 0:
+        return None
+    first = missing[0]
+    return "None" if first is None else "NaN" if isinstance(first, float) else repr(first)
 
 
 class TabularRegressor(RegressorMixin, TabularBase):

@@ -40,6 +40,16 @@ def test_a_none_among_text_labels_is_a_missing_label(Estimator):
         quick(Estimator).fit(features(), y)
 
 
+@pytest.mark.parametrize("row", range(0, N, 3))
+def test_a_missing_label_is_named_as_y_wherever_the_hold_out_split_puts_it(row):
+    # The tabular classifier splits off its early-stopping rows itself: a
+    # missing label among them is still the user's y, not a validation set.
+    y = np.array(["no", "yes"] * (N // 2), dtype=object)
+    y[row] = None
+    with pytest.raises(ValueError, match=r"^y contains None: .*drop the rows whose label"):
+        quick(TabularClassifier).fit(features(), y)
+
+
 def test_a_nan_among_text_labels_is_a_missing_label():
     y = np.array(["no", "yes"] * (N // 2), dtype=object)
     y[7] = np.nan
