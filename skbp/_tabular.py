@@ -151,7 +151,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
 
 def _first_missing(y):
     """How the first missing label of ``y`` reads ('None', 'NaN', '<NA>'), or None."""
-    if sp.issparse(y):
+    if y is None or sp.issparse(y):  # no y at all: the network says it is required
         return None
     labels = np.asarray(y, dtype=object).ravel()
     missing = labels[pd.isna(labels)]
