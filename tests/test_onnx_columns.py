@@ -120,19 +120,21 @@ def dates_everywhere():
     rng = np.random.default_rng(2)
     low, high = pd.Timestamp.min.value + 1, pd.Timestamp.max.value
     spread = pd.to_datetime(rng.integers(low, high, 500), unit="ns")
-    edges = pd.to_datetime(
+    edges = pd.DatetimeIndex(
         [
-            "1677-09-21 00:12:43.145224193",  # the first representable day, cut short
-            "1900-02-28 23:59",
-            "1900-03-01",  # 1900: no leap day
-            "1969-12-31 23:59:59.999999999",
-            "1970-01-01",
-            "2000-02-29 12:00",  # 2000: a leap day
-            "2000-12-31 23:00",
-            "2024-12-31",
-            "2262-04-11 23:47:16.854775807",
-        ],
-        format="ISO8601",
+            pd.Timestamp(when)  # one by one: pandas 1.5 reads mixed precision no other way
+            for when in (
+                "1677-09-21 00:12:43.145224193",  # the first representable day, cut short
+                "1900-02-28 23:59",
+                "1900-03-01",  # 1900: no leap day
+                "1969-12-31 23:59:59.999999999",
+                "1970-01-01",
+                "2000-02-29 12:00",  # 2000: a leap day
+                "2000-12-31 23:00",
+                "2024-12-31",
+                "2262-04-11 23:47:16.854775807",
+            )
+        ]
     )
     return pd.Series(spread.append(edges))
 
