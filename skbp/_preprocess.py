@@ -49,17 +49,23 @@ def weighted_quantile(values, weights, q):
     Where q falls exactly between two values it takes their mean, so unit
     weights give numpy's median; a weight of k counts as k repeats.
     """
+    return float(weighted_quantiles(values, weights, [q])[0])
+
+
+def weighted_quantiles(values, weights, qs):
+    """``weighted_quantile`` at each of ``qs``, sorting the values once."""
+    qs = np.asarray(qs, dtype=np.float64)
     keep = ~np.isnan(values) & (weights > 0)
     values, weights = values[keep], weights[keep]
     if values.size == 0:
-        return 0.0
+        return np.zeros(qs.shape)
     order = np.argsort(values, kind="stable")
     values, cumulative = values[order], np.cumsum(weights[order])
-    target = q * cumulative[-1]
-    i = int(np.searchsorted(cumulative, target, side="left"))
-    if cumulative[i] == target and i + 1 < values.size:
-        return 0.5 * (values[i] + values[i + 1])
-    return float(values[i])
+    targets = qs * cumulative[-1]
+    i = np.minimum(np.searchsorted(cumulative, targets, side="left"), values.size - 1)
+    after = np.minimum(i + 1, values.size - 1)
+    between = (cumulative[i] == targets) & (i + 1 < values.size)
+    return np.where(between, 0.5 * (values[i] + values[after]), values[i])
 
 
 def piecewise_linear(x, edges):
@@ -237,29 +243,26 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
     def _fit_numeric(self, numbers, weights):
         columns = numbers.T
         self.median_ = np.array([weighted_quantile(c, weights, 0.5) for c in columns])
+        filled = np.where(np.isnan(numbers), self.median_, numbers).T
         self.center_, self.scale_ = np.zeros(len(columns)), np.ones(len(columns))
         if self.scaling is not None:
-            self.center_, self.scale_ = self._scaling(columns, weights)
+            self.center_, self.scale_ = self._scaling(filled, weights)
         self.missing_columns_ = np.flatnonzero(np.isnan(numbers[weights > 0]).any(axis=0))
         self.bin_edges_ = []
         if self.bins is not None:
-            filled = np.where(np.isnan(numbers), self.median_, numbers).T
             quantiles = np.linspace(0.0, 1.0, self.bins + 1)
             for column in filled:
-                edges = np.unique([weighted_quantile(column, weights, q) for q in quantiles])
-                self.bin_edges_.append(edges)
+                self.bin_edges_.append(np.unique(weighted_quantiles(column, weights, quantiles)))
 
-    def _scaling(self, columns, weights):
+    def _scaling(self, filled, weights):
+        """Per column (missing values imputed), its centre and scale."""
         centers, scales = [], []
-        for column in columns:
-            filled = np.where(np.isnan(column), weighted_quantile(column, weights, 0.5), column)
-            mean = np.average(filled, weights=weights)
-            std = np.sqrt(np.average(np.square(filled - mean), weights=weights))
+        for column in filled:
+            mean = np.average(column, weights=weights)
+            std = np.sqrt(np.average(np.square(column - mean), weights=weights))
             if self.scaling == "robust":
-                center = weighted_quantile(filled, weights, 0.5)
-                spread = weighted_quantile(filled, weights, 0.75) - weighted_quantile(
-                    filled, weights, 0.25
-                )
+                center, q1, q3 = weighted_quantiles(column, weights, (0.5, 0.25, 0.75))
+                spread = q3 - q1
             else:
                 center, spread = mean, std
             centers.append(center)

@@ -17,7 +17,7 @@ from skbp import (
     TabularPreprocessor,
     TabularRegressor,
 )
-from skbp._preprocess import piecewise_linear, smooth_clip, weighted_quantile
+from skbp._preprocess import piecewise_linear, smooth_clip, weighted_quantile, weighted_quantiles
 
 # Small, fast networks; batch_size below the training rows (after the default
 # 20 % hold-out) so that no batch-size warning is raised.
@@ -156,6 +156,19 @@ def test_weighted_quantile_integer_weights_are_repeats(seed):
 # np.isclose(cumulative[i], target) (skbp/_preprocess.py:48) has an absolute
 # tolerance of 1e-8 and a relative one of 1e-5: with more than ~1e5 rows, or
 # weights summing to less than ~1e-7, it takes values that are not a tie for one.
+@pytest.mark.parametrize("seed", range(3))
+def test_weighted_quantiles_are_numpys_averaged_inverted_cdf_of_the_repeats(seed):
+    rng = np.random.RandomState(seed)
+    values = rng.randint(0, 6, 40).astype(float)  # ties, so some q fall between two values
+    values[rng.rand(40) < 0.1] = np.nan
+    weights = rng.randint(0, 3, 40)
+    qs = np.linspace(0.0, 1.0, 17)
+    present = ~np.isnan(values)
+    repeats = np.repeat(values[present], weights[present])
+    expected = np.quantile(repeats, qs, method="averaged_inverted_cdf")
+    np.testing.assert_array_equal(weighted_quantiles(values, weights.astype(float), qs), expected)
+
+
 def test_weighted_quantile_is_numpys_median_for_a_large_odd_sample():
     values = np.random.RandomState(0).standard_normal(100_001)
     assert weighted_quantile(values, np.ones(values.size), 0.5) == np.median(values)
@@ -843,3 +856,21 @@ def test_a_failed_refit_leaves_the_fitted_model_as_it_was(Estimator):
     with pytest.raises(ValueError, match="feature"):
         est.fit(other, y_other, X_val=X.iloc[:10, :3], y_val=y[:10])
     assert pickle.dumps(est) == before
+
+
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_preprocessing_in_row_blocks_equals_one_pass(monkeypatch, Estimator):
+    # The tabular estimators preprocess TRANSFORM_ROWS rows at a time; the
+    # network must see (and predict from) the same matrix as in one pass.
+    import skbp._tabular_base as tabular_base
+
+    X = mixed_frame(n=90)
+    y = labels_for(X) if Estimator is TabularClassifier else target_for(X)
+    model = Estimator(**FAST, dtype="float64").fit(X, y)
+    whole = model.preprocessor_.transform(X)
+    monkeypatch.setattr(tabular_base, "TRANSFORM_ROWS", 7)
+    np.testing.assert_array_equal(model._inputs(X), whole)
+    method = "predict_proba" if Estimator is TabularClassifier else "predict"
+    blocked = getattr(model, method)(X)
+    monkeypatch.setattr(tabular_base, "TRANSFORM_ROWS", 10_000)
+    np.testing.assert_allclose(blocked, getattr(model, method)(X), rtol=1e-12)
