@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import _safe_indexing, check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -53,6 +53,9 @@ NETWORK_PARAMS = (
     "random_state",
     "verbose",
 )
+
+# Rows preprocessed at a time (see ``_inputs``).
+TRANSFORM_ROWS = 8192
 
 # The network's record of its training, which the tabular estimators show as their own.
 RECORDS = (
@@ -255,9 +258,17 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
 
         float32 numbers always give a float32 network; otherwise ``dtype`` decides.
         """
-        Xt = self.preprocessor_.transform(X)
         single = _all_float32(X) or self.dtype == "float32"
-        return Xt.astype(np.float32) if single else Xt
+        dtype = np.float32 if single else np.float64
+        Xt = None
+        # Block by block into the network's dtype: the preprocessor's float64
+        # blocks never exist for all rows at once, beside the matrix itself.
+        for rows in gen_batches(len(X), TRANSFORM_ROWS):
+            block = self.preprocessor_.transform(_safe_indexing(X, rows))
+            if Xt is None:
+                Xt = np.empty((len(X), block.shape[1]), dtype=dtype)
+            Xt[rows] = block
+        return Xt
 
     def _outputs(self, method, X):
         check_is_fitted(self, "network_")

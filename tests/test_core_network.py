@@ -242,3 +242,20 @@ def test_batches_of_zero_weight_are_skipped():
             Progress(),
         )
     np.testing.assert_array_equal(nets[0].params, nets[1].params)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_logits_in_row_blocks_equal_one_pass(monkeypatch, sparse):
+    # Outside training the forward pass goes through PREDICT_ROWS rows at a
+    # time; every row's output must be what one pass over all rows gives.
+    import skbp._core.network as network
+
+    net = Network((6, 8, 8, 3), ("mish", "softplus"), "log_loss")
+    net.initialize(np.random.RandomState(0))
+    X = np.random.RandomState(1).normal(size=(103, 6))
+    X = sp.csr_matrix(X) if sparse else X
+    whole = net.predict(X)
+    monkeypatch.setattr(network, "PREDICT_ROWS", 10)
+    blocks = net.predict(X)
+    assert blocks.shape == whole.shape == (103, 3)
+    np.testing.assert_allclose(blocks, whole, rtol=1e-12, atol=1e-15)

@@ -35,6 +35,11 @@ import numpy as np
 from .layers import Dense, Dropout
 from .losses import make_loss
 
+# Rows per block of a forward pass outside training: enough for matrix
+# products at full speed, few enough that a (rows, width) temporary of a
+# 256-unit layer stays near 4 MiB.
+PREDICT_ROWS = 4096
+
 
 def per_hidden_layer(value, n_hidden):
     """One value per hidden layer from a single value or a sequence of them."""
@@ -156,7 +161,23 @@ class Network:
         return self
 
     def logits(self, X):
-        """Forward pass without buffers or dropout, up to the output pre-activation ``z_L``."""
+        """Forward pass without buffers or dropout, up to the output pre-activation ``z_L``.
+
+        Rows go through in blocks of ``PREDICT_ROWS``, so that the hidden
+        layers' temporaries take the same memory for a million rows as for a
+        few thousand; each row's result does not depend on the others.
+        """
+        n = X.shape[0]
+        if n <= PREDICT_ROWS:
+            return self._block_logits(X)
+        first = self._block_logits(X[:PREDICT_ROWS])
+        z = np.empty((n, first.shape[1]), dtype=first.dtype)
+        z[:PREDICT_ROWS] = first
+        for start in range(PREDICT_ROWS, n, PREDICT_ROWS):
+            z[start : start + PREDICT_ROWS] = self._block_logits(X[start : start + PREDICT_ROWS])
+        return z
+
+    def _block_logits(self, X):
         a = X
         for layer in self.layers:
             a = layer.predict(a)
