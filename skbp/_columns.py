@@ -27,6 +27,10 @@ values, that is
   counter does.
 
 Float columns are never ids: measurements are naturally all distinct.
+
+A number is scaled, then smoothly clipped (``smooth_clip``); its quantiles,
+weighted by the rows' weights, give its median, quartiles and the edges of
+its piecewise-linear bins (``piecewise_linear``).
 """
 
 import numpy as np
@@ -94,6 +98,53 @@ def _is_real(value):
     except (TypeError, ValueError):
         return False
     return True
+
+
+# -- numbers: scaling, quantiles, bins ---------------------------------------------------
+
+
+def smooth_clip(X, c):
+    """``x / sqrt(1 + (x / c)**2)``: the identity near 0, tending to +-c for large |x|."""
+    return X / np.hypot(1.0, X / c)  # hypot: no overflow for huge |x|
+
+
+def weighted_quantile(values, weights, q):
+    """The q-quantile of weighted values (NaN ignored), as the inverted CDF.
+
+    Where q falls exactly between two values it takes their mean, so unit
+    weights give numpy's median; a weight of k counts as k repeats.
+    """
+    return float(weighted_quantiles(values, weights, [q])[0])
+
+
+def weighted_quantiles(values, weights, qs):
+    """``weighted_quantile`` at each of ``qs``, sorting the values once."""
+    qs = np.asarray(qs, dtype=np.float64)
+    keep = ~np.isnan(values) & (weights > 0)
+    values, weights = values[keep], weights[keep]
+    if values.size == 0:
+        return np.zeros(qs.shape)
+    order = np.argsort(values, kind="stable")
+    values, cumulative = values[order], np.cumsum(weights[order])
+    targets = qs * cumulative[-1]
+    i = np.minimum(np.searchsorted(cumulative, targets, side="left"), values.size - 1)
+    after = np.minimum(i + 1, values.size - 1)
+    between = (cumulative[i] == targets) & (i + 1 < values.size)
+    return np.where(between, 0.5 * (values[i] + values[after]), values[i])
+
+
+def piecewise_linear(x, edges):
+    """Piecewise-linear encoding of x over bins [e_0, e_1), ..., [e_{B-1}, e_B].
+
+    One column per bin: 1 for the bins below x's, 0 above it, and in its own
+    bin the fraction ``(x - e_{t-1}) / (e_t - e_{t-1})`` of the way across
+    (clipped to [0, 1] outside the training range). A network can then bend
+    its response at every bin edge (Gorishniy et al., 2022).
+    """
+    if len(edges) < 2:
+        return np.empty((len(x), 0))
+    lower, width = edges[:-1], np.diff(edges)
+    return np.clip((x[:, None] - lower) / width, 0.0, 1.0)
 
 
 # -- row identifiers -------------------------------------------------------------------

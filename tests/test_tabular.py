@@ -17,7 +17,7 @@ from skbp import (
     TabularPreprocessor,
     TabularRegressor,
 )
-from skbp._preprocess import piecewise_linear, smooth_clip, weighted_quantile, weighted_quantiles
+from skbp._columns import piecewise_linear, smooth_clip, weighted_quantile, weighted_quantiles
 
 # Small, fast networks; batch_size below the training rows (after the default
 # 20 % hold-out) so that no batch-size warning is raised.
