@@ -131,28 +131,27 @@ def _impute_numbers():
     ).set_output(transform="pandas")
 
 
-def make_realmlp(task, random_state, max_epochs=None):
-    """RealMLP-TD: numeric NaNs imputed with medians, categories as such."""
-    from pytabkit import RealMLP_TD_Classifier, RealMLP_TD_Regressor
+def _pytabkit(names, task, random_state, max_epochs):
+    """A pytabkit model (numeric NaNs imputed with medians, categories as such)."""
+    import pytabkit
 
     _torch_quiet()
-    cls = RealMLP_TD_Regressor if task == "regression" else RealMLP_TD_Classifier
+    cls = getattr(pytabkit, names[0] if task == "regression" else names[1])
     params = {"random_state": random_state, "n_threads": 1, "device": "cpu", "verbosity": 0}
     if max_epochs is not None:
         params["n_epochs"] = max_epochs
     return make_pipeline(_impute_numbers(), FunctionTransformer(_as_category), cls(**params))
+
+
+def make_realmlp(task, random_state, max_epochs=None):
+    """RealMLP-TD, with its tuned defaults."""
+    names = ("RealMLP_TD_Regressor", "RealMLP_TD_Classifier")
+    return _pytabkit(names, task, random_state, max_epochs)
 
 
 def make_tabm(task, random_state, max_epochs=None):
-    """TabM-D (pytabkit's TabM with the paper's defaults), prepared as RealMLP is."""
-    from pytabkit import TabM_D_Classifier, TabM_D_Regressor
-
-    _torch_quiet()
-    cls = TabM_D_Regressor if task == "regression" else TabM_D_Classifier
-    params = {"random_state": random_state, "n_threads": 1, "device": "cpu", "verbosity": 0}
-    if max_epochs is not None:
-        params["n_epochs"] = max_epochs
-    return make_pipeline(_impute_numbers(), FunctionTransformer(_as_category), cls(**params))
+    """TabM-D: pytabkit's TabM with the paper's defaults."""
+    return _pytabkit(("TabM_D_Regressor", "TabM_D_Classifier"), task, random_state, max_epochs)
 
 
 SYSTEMS = {

@@ -274,13 +274,28 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
         Epochs of training.
 
     early_stopping : bool, default=True
-        Hold out ``validation_fraction`` of the rows (or use ``X_val``) and
-        keep the weights of the epoch that scored best on them. The rows are
-        held out of the table as given (stratified by class for a
-        classifier), so that scorers see them as ``predict`` does.
+        Validate each network on rows it does not train on (a fold of
+        ``cv``, the ``validation_fraction`` hold-out with ``cv=None``, or
+        ``X_val``) and keep the weights of the epoch that scored best on
+        them. The rows are held out of the table as given (stratified by
+        class for a classifier), so that scorers see them as ``predict``
+        does.
+
+    cv : int, cross-validation splitter, iterable or None, default=3
+        Cross-fitted ensemble: split the rows into folds and train one
+        network per fold, early-stopped on that fold and trained on the
+        others, so that every row is trained on and every row validates;
+        predictions are the mean of the networks' (probabilities for a
+        classifier). An int draws that many shuffled folds (stratified by
+        class for a classifier, seeded by ``random_state``); a splitter
+        (``KFold(...)``) or an iterable of (train, validation) index
+        arrays gives them as scikit-learn's ``cv`` parameters do. Used
+        with ``early_stopping`` when no ``X_val`` is given; None (or
+        ``X_val``, or ``early_stopping=False``) trains one network.
 
     validation_fraction : float, default=0.2
-        Share held out when ``early_stopping`` and no ``X_val`` is given.
+        Share held out when ``early_stopping``, ``cv=None`` and no
+        ``X_val`` is given.
 
     n_iter_no_change : int or numpy.inf, default=numpy.inf
         Epochs without improvement before stopping; the default runs all
@@ -324,17 +339,18 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
         float32 input always gives a float32 network.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the initialisation, shuffling, dropout and validation split.
+        Seeds the initialisation, shuffling, dropout and validation split
+        (or folds, and each network's own seed).
 
     verbose : bool, default=False
         Print a line per epoch.
 
     warm_start : bool, default=False
         When refitting, keep the fitted preprocessing (and target scaling)
-        and continue training the fitted network, its optimizer state
-        included, for ``max_iter`` more epochs; a finished learning-rate
-        schedule starts again. The columns and classes must be those of the
-        first fit.
+        and continue training each fitted network, its optimizer state
+        included, for ``max_iter`` more epochs, on the folds drawn anew;
+        a finished learning-rate schedule starts again. The columns and
+        classes must be those of the first fit.
 
     Attributes
     ----------
@@ -342,8 +358,19 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
         The fitted preprocessing.
 
     network_ : Backprop{kind}
-        The fitted network, trained on the preprocessed columns.
+        The fitted network that predicts, on the preprocessed columns: the
+        single network, or, with several in ``networks_``, the first one
+        (its training record below) made to predict the mean of all of
+        them (its ``coefs_`` then raise: each network's are in
+        ``networks_``).
+
+    networks_ : list of Backprop{kind}
+        Every network trained, one per fold of ``cv`` (one without it),
+        each with its own weights and training record.
 {task_attributes}
+    The training record below is the first network's (``networks_[i]``
+    has each one's).
+
     loss_ : float
         The training loss of the last epoch.
 
@@ -387,15 +414,26 @@ TABULAR_CLASSIFIER = tabular(
     "selu",
     None,
     """
-    label_smoothing : float, default=0.1
-        Label smoothing of the log-loss targets; 0 switches it off.
+    label_smoothing : float, default=0.0
+        Label smoothing of the log-loss targets (0.1 before 0.7, whose
+        temperature scaling calibrates the probabilities instead).
 
     class_weight : dict, list of dict, 'balanced' or None, default=None
         Class weights, as :class:`~skbp.BackpropClassifier` takes them.
+
+    calibration : {'temperature'} or None, default='temperature'
+        Temperature scaling: divide every network's logits by one
+        ``temperature_`` T, fitted to minimise the log-loss of the
+        validation rows (each row scored by the network that did not train
+        on it). Probabilities change, predicted labels never do. None (or
+        no validation rows) leaves T at 1.
 """,
     """
     classes_ : ndarray or list of ndarray
         The class labels.
+
+    temperature_ : float
+        T, which divides the logits before the softmax or logistic link.
 """,
 )
 

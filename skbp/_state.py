@@ -12,13 +12,16 @@ import warnings
 
 import numpy as np
 
+from ._core.ensemble import Ensemble
 from ._core.network import Network
 from ._core.optimizers import SGD, Adam
 from ._core.schedules import SCHEDULES
 from ._core.training import Progress
 from ._version import __version__
 
-CLASSES = {cls.__name__: cls for cls in (Network, SGD, Adam, Progress, *SCHEDULES.values())}
+CLASSES = {
+    cls.__name__: cls for cls in (Network, Ensemble, SGD, Adam, Progress, *SCHEDULES.values())
+}
 
 
 class InconsistentVersionWarning(UserWarning):

@@ -16,10 +16,13 @@ import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_y, check_is_fitted
 
 from . import _docs
 from ._classifier import BackpropClassifier
+from ._core.calibration import fit_temperature
+from ._labels import class_sample_weight, one_hot
 from ._quantiles import mean_d2_pinball
 from ._regressor import BackpropRegressor
 from ._tabular_base import TabularBase
@@ -40,6 +43,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         **TabularBase._parameter_constraints,
         "label_smoothing": "no_validation",
         "class_weight": "no_validation",
+        "calibration": [StrOptions({"temperature"}), None],
     }
 
     def __init__(
@@ -63,8 +67,10 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         tol: float = 0.0,
         scoring: str | Callable[..., float] | None = None,
         max_grad_norm: float | None = None,
-        label_smoothing: float = 0.1,
+        label_smoothing: float = 0.0,
         class_weight: Mapping[Any, float] | Sequence[Mapping[Any, float]] | str | None = None,
+        calibration: str | None = "temperature",
+        cv: int | None = 3,
         scaling: str | None = "robust",
         clip: float | None = 3.0,
         bins: int | None = None,
@@ -95,6 +101,8 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         self.max_grad_norm = max_grad_norm
         self.label_smoothing = label_smoothing
         self.class_weight = class_weight
+        self.calibration = calibration
+        self.cv = cv
         self.scaling = scaling
         self.clip = clip
         self.bins = bins
@@ -113,18 +121,76 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         return {**super()._network_params(), **extra}
 
     def _stratify_by(self, y):
-        return y if np.ndim(y) == 1 else None
+        """The labels to stratify folds by: y, or its one column (n, 1); None for several."""
+        if y is None or sp.issparse(y) or np.ndim(y) > 2:
+            return None
+        if np.ndim(y) == 2:
+            return np.asarray(y).ravel() if np.shape(y)[1] == 1 else None
+        return y
 
     def _check_targets(self, y, name="y"):
-        """The labels as given, once known to be all there: before the hold-out split."""
+        """The labels as given, once known to be all there: before the folds are drawn.
+
+        Lists, arrays and pandas objects stay as they are (their labels, types
+        included, are the network's to check); other array-likes become arrays.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires {name} to be passed, but the target "
+                f"{name} is None."
+            )
         missing = _first_missing(y)
         if missing is not None:
             advice = BackpropClassifier._missing_target_advice
             raise ValueError(f"{name} contains {missing}: {advice}.")
+        if not isinstance(y, list | np.ndarray | pd.Series | pd.DataFrame) and not sp.issparse(y):
+            y = np.asarray(y)
         return y
+
+    def _validation_weight(self, y_val, sample_weight_val):
+        """Validation rows weighted as training weighs them, by ``class_weight`` too, so
+        that the kept epoch and the temperature serve the weighted objective."""
+        if self.class_weight is None or sp.issparse(y_val):
+            return sample_weight_val
+        labels = np.asarray(y_val)
+        labels = labels.ravel() if labels.ndim == 2 and labels.shape[1] == 1 else labels
+        given = None if sample_weight_val is None else np.asarray(sample_weight_val, float)
+        weights = class_sample_weight(self.class_weight, labels, given)
+        return weights if given is None else weights * given
+
+    def _folds_fit(self, y, pairs):
+        """Whether every member trains on every class (of every output) of y."""
+        labels = np.asarray(y.toarray() if sp.issparse(y) else y, dtype=object)
+        columns = labels.reshape(len(labels), -1).T
+        return all(
+            len(set(column[train])) == len(set(column)) for train, _ in pairs for column in columns
+        )
 
     def _attributes(self, network):
         return {"network_": network, "classes_": network.classes_}
+
+    def _ensemble(self, members, held_out, temperature=1.0):
+        temperature = self._temperature(members, held_out)
+        return {**super()._ensemble(members, held_out, temperature), "temperature_": temperature}
+
+    def _temperature(self, members, held_out):
+        """T minimising the log-loss of the members' logits on the rows each held out.
+
+        Each row's logits come from the one member that never trained on it;
+        without validation rows (``early_stopping=False``) T is 1.
+        """
+        held_out = [(m, v) for m, v in zip(members, held_out, strict=True) if v is not None]
+        if self.calibration is None or not held_out:
+            return 1.0
+        kind, classes = members[0]._kind, members[0].classes_
+        logits = [m._forward(X_val, logits=True) for m, (X_val, _, _) in held_out]
+        targets = [
+            one_hot(np.asarray(y_val), kind, classes, np.float64) for _, (_, y_val, _) in held_out
+        ]
+        weights = [w for _, (_, _, w) in held_out]
+        weights = None if any(w is None for w in weights) else np.concatenate(weights)
+        loss = members[0]._network._loss
+        return fit_temperature(loss, np.concatenate(targets), np.concatenate(logits), weights)
 
     def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Class labels for the rows of X (a DataFrame like the training one, or an array)."""
@@ -150,12 +216,15 @@ class TabularClassifier(ClassifierMixin, TabularBase):
 
 
 def _first_missing(y):
-    """How the first missing label of ``y`` reads ('None', 'NaN', '<NA>'), or None."""
+    """How the first missing label of ``y`` reads ('None', 'NaN', '<NA>', 'infinity'), or None."""
     if y is None or sp.issparse(y):  # no y at all: the network says it is required
         return None
     labels = np.asarray(y, dtype=object).ravel()
     missing = labels[pd.isna(labels)]
     if missing.size == 0:
+        numbers = np.asarray(y)
+        if numbers.dtype.kind == "f" and np.isinf(numbers).any():
+            return "infinity"
         return None
     first = missing[0]
     return "None" if first is None else "NaN" if isinstance(first, float) else repr(first)
@@ -195,6 +264,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         scoring: str | Callable[..., float] | None = None,
         max_grad_norm: float | None = None,
         scale_target: bool = True,
+        cv: int | None = 3,
         scaling: str | None = "robust",
         clip: float | None = 3.0,
         bins: int | None = 16,
@@ -226,6 +296,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         self.scoring = scoring
         self.max_grad_norm = max_grad_norm
         self.scale_target = scale_target
+        self.cv = cv
         self.scaling = scaling
         self.clip = clip
         self.bins = bins

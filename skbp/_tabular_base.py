@@ -18,11 +18,18 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.utils import _safe_indexing, check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
+from ._core.ensemble import Ensemble
 from ._preprocess import SCALINGS, TabularPreprocessor
 from ._run import Outer
 from ._solvers import _stratification
@@ -86,6 +93,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         "bins": [Interval(Integral, 2, None, closed="left"), None],
         "dtype": [StrOptions({"float32", "float64"})],
         "id_columns": [StrOptions({"drop", "keep"})],
+        "cv": [Interval(Integral, 2, None, closed="left"), "cv_object", None],
         "warm_start": ["boolean"],
     }
 
@@ -128,36 +136,119 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         return self._fit(X, y, sample_weight, validation_set(X_val, y_val, sample_weight_val))
 
     def _fit(self, X, y, sample_weight, validation):
-        """Preprocess X (first fit only) and train the network inside this estimator."""
-        network = self._network_to_train(warm := self.warm_start and hasattr(self, "network_"))
-        ctx = self._init_callback_context(max_subtasks=self.max_iter)
+        """Preprocess X (first fit only), then train each member inside this estimator."""
+        warm = self.warm_start and hasattr(self, "network_")
+        self._network_to_train(warm, 0)  # the network's parameters checked before any work
+        folds = self._fold_plan(validation)
+        n_members = 1 if folds is None else folds if isinstance(folds, Integral) else len(folds)
+        ctx = self._init_callback_context(max_subtasks=self.max_iter * n_members)
         passed = (X, y, sample_weight)  # what callbacks see, each epoch included
         given = {"X": X, "y": y, "metadata": _metadata(sample_weight)}
         ctx.call_on_fit_task_begin(estimator=self, **given)
         with rollback_on_error(self):  # a failed fit leaves the estimator as it was
             X = self._check_X(X, reset=not warm)
             y = self._check_targets(y)
+            check_consistent_length(X, y)
             sample_weight = self._sample_weight(sample_weight, X)
             if not warm:
                 self._fit_targets(y, sample_weight)
                 self.preprocessor_ = self._preprocessor().fit(X, sample_weight=sample_weight)
-            if validation is None and self.early_stopping:
-                (X, y, sample_weight), validation = self._hold_out(X, y, sample_weight)
-            fit_data = self._network_data(X, y, sample_weight, validation)
-            network.set_params(batch_size=self._batch_size(len(fit_data[0])))
-            outer = Outer(self, ctx, passed, validation and validation[:2], self._attributes)
-            with warnings.catch_warnings():
-                if self.n_iter_no_change == np.inf:  # a fixed budget of epochs, by design
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                network._fit_inside(outer, *fit_data)
-            vars(self).update(self._attributes(network))
+            members, held_out = [], []
+            parts = self._member_data(X, y, sample_weight, validation, folds)
+            for i, (seed, rows, member_validation) in enumerate(parts):
+                network, fit_validation = self._train_member(
+                    ctx, passed, warm, i, seed, rows, member_validation
+                )
+                members.append(network)
+                held_out.append(fit_validation)
+            vars(self).update(self._ensemble(members, held_out))
         ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **given)
         return self
 
-    def _network_to_train(self, warm):
-        """The network to train: the fitted one for a warm start, else a new one."""
-        network = copy.copy(self.network_) if warm else self._new_network()
-        network.set_params(**self._network_params(), warm_start=warm)
+    def _fold_plan(self, validation):
+        """None for one network; else ``cv`` folds: a count, or the (train, val) pairs given.
+
+        Folds are used with early stopping when no validation set is given.
+        """
+        if validation is not None or not self.early_stopping or self.cv is None:
+            return None
+        if isinstance(self.cv, Integral):
+            return self.cv
+        if hasattr(self.cv, "split"):  # a splitter, whose folds depend on the rows: drawn later
+            return self.cv.get_n_splits()
+        return list(self.cv)  # (train, val) index pairs
+
+    def _member_data(self, X, y, sample_weight, validation, folds):
+        """Each member's (seed, its rows, its validation rows): all rows held out once."""
+        if folds is None:
+            if validation is None and self.early_stopping:
+                rows, validation = self._hold_out(X, y, sample_weight)
+            else:
+                rows = (X, y, sample_weight)
+            yield self.random_state, rows, validation
+            return
+        rng = check_random_state(self.random_state)
+        pairs = folds if isinstance(folds, list) else list(self._folds(X, y, rng))
+        if not self._folds_fit(y, pairs):
+            if not isinstance(self.cv, Integral):
+                raise ValueError(
+                    "The cv folds leave a class out of some network's training rows; "
+                    "give folds whose training rows hold every class, or an int cv."
+                )
+            # Too few rows of some class for a fold of each: one network, as with cv=None.
+            yield from self._member_data(X, y, sample_weight, validation, None)
+            return
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(pairs))
+        for seed, (train, val) in zip(seeds, pairs, strict=True):
+            yield seed, _rows(X, y, sample_weight, train), _rows(X, y, sample_weight, val)
+
+    def _folds(self, X, y, rng):
+        """The folds of ``cv``: for a count, shuffled, stratified by class where every
+        class fills them; else the splitter's."""
+        labels = self._stratify_by(y)
+        if not isinstance(self.cv, Integral):
+            return self.cv.split(X, labels)
+        if len(X) < 2 * self.cv:  # a fold's score needs two rows
+            raise ValueError(
+                f"cv={self.cv} splits the rows into {self.cv} folds that each validate a "
+                f"network, but n_samples={len(X)}: too few (2 a fold at least). Set "
+                "cv=None, pass a validation set (X_val, y_val), set early_stopping=False, "
+                "or fit on more rows."
+            )
+        seed = rng.randint(np.iinfo(np.int32).max)
+        if _stratifiable(labels) and _smallest_class(labels) >= self.cv:
+            return StratifiedKFold(self.cv, shuffle=True, random_state=seed).split(X, labels)
+        return KFold(self.cv, shuffle=True, random_state=seed).split(X)
+
+    def _train_member(self, ctx, passed, warm, i, seed, rows, validation):
+        """Member ``i`` trained on ``rows``; returns it and its validation as trained on."""
+        network = self._network_to_train(warm, i)
+        network.set_params(random_state=seed)
+        fit_data = self._network_data(*rows, validation)
+        network.set_params(batch_size=self._batch_size(len(fit_data[0])))
+        outer = Outer(self, ctx, passed, validation and validation[:2], self._attributes)
+        with warnings.catch_warnings():
+            if self.n_iter_no_change == np.inf:  # a fixed budget of epochs, by design
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            network._fit_inside(outer, *fit_data)
+        return network, fit_data[3]
+
+    def _ensemble(self, members, held_out, temperature=1.0):
+        """The fitted attributes: the members, and the network that predicts their mean.
+
+        ``temperature`` divides every member's logits (the classifier's calibration).
+        """
+        network = members[0]
+        if len(members) > 1 or temperature != 1.0:
+            network = copy.copy(members[0])
+            network._network = Ensemble([m._network for m in members], temperature)
+        return {**self._attributes(network), "networks_": members}
+
+    def _network_to_train(self, warm, i):
+        """Member ``i`` to train: for a warm start the fitted one, if any, else a new one."""
+        fitted = getattr(self, "networks_", [self.network_]) if warm else []
+        network = copy.copy(fitted[i]) if i < len(fitted) else self._new_network()
+        network.set_params(**self._network_params(), warm_start=i < len(fitted))
         try:
             network._validate_params()
         except InvalidParameterError as exc:  # the user set the parameter here, not there
@@ -173,6 +264,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
                 X_val = self._inputs(self._check_X(X_val, reset=False, name="X_val"))
             if y_val is not None:
                 y_val = self._network_targets(self._check_targets(y_val, "y_val"))
+                sample_weight_val = self._validation_weight(y_val, sample_weight_val)
             validation = (X_val, y_val, sample_weight_val)
         return self._inputs(X), self._network_targets(y), sample_weight, validation
 
@@ -201,6 +293,14 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
 
     def _stratify_by(self, y):
         return None
+
+    def _folds_fit(self, y, pairs):
+        """Whether the folds suit the targets (the classifier's: every class in training)."""
+        return True
+
+    def _validation_weight(self, y_val, sample_weight_val):
+        """The validation rows' weights (the classifier's include its class weights)."""
+        return sample_weight_val
 
     def _check_targets(self, y, name="y"):
         return y
@@ -297,6 +397,27 @@ def _record(name):
 
 for _name in RECORDS:
     setattr(TabularBase, _name, _record(_name))
+
+
+def _rows(X, y, sample_weight, rows):
+    """(X, y, sample_weight) at ``rows``."""
+    weights = None if sample_weight is None else sample_weight[rows]
+    return _safe_indexing(X, rows), _safe_indexing(y, rows), weights
+
+
+def _stratifiable(labels):
+    if labels is None:
+        return False
+    with warnings.catch_warnings():  # non-finite labels: the network's checks say so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return type_of_target(labels) in ("binary", "multiclass")
+
+
+def _smallest_class(labels):
+    try:
+        return np.unique(labels, return_counts=True)[1].min()
+    except TypeError:  # labels of mixed types: the label checks name them later
+        return 0
 
 
 def _metadata(sample_weight):

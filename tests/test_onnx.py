@@ -284,14 +284,21 @@ def raw_frame(n=300, seed=0):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_tabular_classifier_on_a_raw_frame(dtype):
+@pytest.mark.parametrize("cv", [3, None])  # three networks averaged; one; both at a temperature
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_tabular_classifier_on_a_raw_frame(dtype, cv, n_classes):
     frame, score = raw_frame()
-    y = np.array(["low", "mid", "high"])[np.digitize(score, np.quantile(score, [0.33, 0.66]))]
+    edges = np.quantile(score, np.linspace(0, 1, n_classes + 1)[1:-1])
+    y = np.array(["low", "mid", "high"])[np.digitize(score, edges)]
     model = fitted(
-        TabularClassifier(hidden_layer_sizes=(32,), max_iter=5, dtype=dtype, random_state=0),
+        TabularClassifier(
+            hidden_layer_sizes=(32,), max_iter=5, cv=cv, dtype=dtype, random_state=0
+        ),
         frame,
         y,
     )
+    assert len(model.networks_) == (cv or 1)
+    assert model.temperature_ != 1.0
     check_classifier(model, frame, np.dtype(dtype).type)
 
 

@@ -82,6 +82,24 @@ ESTIMATORS = [
         )
         for Tabular in (TabularClassifier, TabularRegressor)
     ),
+    # Their default cross-fitted members, early-stopped on folds, and the
+    # classifier's temperature: check_sample_weight_equivalence hands ``cv``
+    # folds that match repeated rows to weighted ones. The kept epoch is the
+    # one of least validation loss: check_class_weight_classifiers weighs one
+    # class 10^7 times the others, and the class-weighted accuracy it would
+    # otherwise use is flat (a tie keeps the earliest epoch) long before the
+    # loss has followed the weights.
+    *(
+        Tabular(
+            hidden_layer_sizes=(32,),
+            dropout=0.0,
+            max_iter=100,
+            scoring="loss",
+            dtype="float64",
+            random_state=0,
+        )
+        for Tabular in (TabularClassifier, TabularRegressor)
+    ),
 ]
 
 

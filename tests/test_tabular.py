@@ -478,7 +478,7 @@ def test_clone_and_pickle(Estimator):
     again = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(again.predict(X), est.predict(X))
     # The clone, refitted with the same seed, is the same model.
-    np.testing.assert_allclose(fresh.fit(X, y).network_.coefs_[0], est.network_.coefs_[0])
+    np.testing.assert_allclose(fresh.fit(X, y).networks_[0].coefs_[0], est.networks_[0].coefs_[0])
 
 
 # -- sample and class weights ------------------------------------------------
@@ -547,16 +547,18 @@ def test_float32_inputs_train_a_float32_network(Estimator):
     y = (X[:, 0] > 0).astype(int) if Estimator is TabularClassifier else X[:, 0] * 3
     for data in (X, pd.DataFrame(X, columns=["a", "b", "c"])):
         est = Estimator(**FAST).fit(data, y)
-        assert est.network_.coefs_[0].dtype == np.float32
+        assert est.networks_[0].coefs_[0].dtype == np.float32
         assert np.isfinite(est.predict(data)).all()
     # Other input: dtype decides, float32 by default.
-    assert Estimator(**FAST).fit(X.astype(np.float64), y).network_.coefs_[0].dtype == np.float32
+    assert (
+        Estimator(**FAST).fit(X.astype(np.float64), y).networks_[0].coefs_[0].dtype == np.float32
+    )
     est = Estimator(**FAST, dtype="float64").fit(X.astype(np.float64), y)
-    assert est.network_.coefs_[0].dtype == np.float64
+    assert est.networks_[0].coefs_[0].dtype == np.float64
     # A frame with one float64 column is not all float32: float64 when asked for.
     mixed = pd.DataFrame(X, columns=["a", "b", "c"]).astype({"c": np.float64})
     est = Estimator(**FAST, dtype="float64").fit(mixed, y)
-    assert est.network_.coefs_[0].dtype == np.float64
+    assert est.networks_[0].coefs_[0].dtype == np.float64
 
 
 # -- the regressor's target scaling -------------------------------------------
@@ -646,7 +648,7 @@ def test_raw_validation_set_for_the_regressor_is_on_the_standardised_scale():
 
 
 def parameters(est):
-    return np.concatenate([c.ravel() for c in est.network_.coefs_])
+    return np.concatenate([c.ravel() for c in est.networks_[0].coefs_])
 
 
 @pytest.mark.parametrize(
@@ -655,7 +657,8 @@ def parameters(est):
         (TabularClassifier, {"dropout": 0.0}),
         (TabularClassifier, {"weight_decay": 0.0}),
         (TabularClassifier, {"learning_rate": "constant"}),
-        (TabularClassifier, {"label_smoothing": 0.0}),
+        (TabularClassifier, {"cv": None}),
+        (TabularRegressor, {"cv": None}),
         (TabularRegressor, {"dropout": 0.0}),
         (TabularRegressor, {"weight_decay": 0.0}),
         (TabularRegressor, {"learning_rate": "constant"}),
@@ -681,7 +684,7 @@ def test_early_stopping_and_preprocessing_off():
     X.loc[X.index[:3], "float"] = [200.0, -200.0, 150.0]
     y = labels_for(X)
     default = TabularClassifier(**FAST).fit(X, y)
-    assert len(default.network_.validation_scores_) == 5  # on a held-out 20 %
+    assert len(default.network_.validation_scores_) == 5  # on each member's fold
     off = TabularClassifier(**FAST, early_stopping=False).fit(X, y)
     assert off.network_.validation_scores_ is None
     assert not np.allclose(parameters(default), parameters(off))

@@ -106,7 +106,7 @@ def test_a_scorer_sees_the_raw_frame_and_the_tabular_estimator():
         return float(np.mean(estimator.predict(X) == y))
 
     X, y = data_for(TabularClassifier, n=100)
-    clf = TabularClassifier(**FAST, scoring=scorer).fit(X, y)
+    clf = TabularClassifier(**FAST, scoring=scorer, cv=None).fit(X, y)
     # The held-out 20 % of the rows, as a frame with the user's columns.
     assert seen == [(TabularClassifier, list(X.columns), 20)] * 5
     assert len(clf.validation_scores_) == 5
@@ -120,7 +120,7 @@ def test_early_stopping_holds_out_rows_stratified_by_class():
         held.append(np.asarray(y_held))
         return 0.0
 
-    TabularClassifier(**dict(FAST, max_iter=1), scoring=scorer).fit(X, y)
+    TabularClassifier(**dict(FAST, max_iter=1), scoring=scorer, cv=None).fit(X, y)
     n_yes = np.sum(y == "yes")
     assert np.sum(held[0] == "yes") in (np.floor(n_yes / 5), np.ceil(n_yes / 5))
 
@@ -136,7 +136,8 @@ def test_callbacks_see_each_epoch_of_the_tabular_fit(Estimator):
     est = Estimator(**FAST).set_callbacks(rec).fit(X, y, sample_weight=weights)
     roots = [b for b in rec.begun if b[0]]
     assert len(roots) == 1
-    assert len(rec.begun) == 1 + est.n_iter_
+    assert len(est.networks_) == 3  # each member's epochs are the fit's
+    assert len(rec.begun) == 1 + 3 * est.n_iter_
     for _, X_seen, y_seen, metadata in rec.begun:
         assert X_seen is X
         assert y_seen is y
@@ -183,13 +184,13 @@ def test_warm_start_continues_the_network_on_the_same_preprocessing(Estimator):
     settings = dict(FAST, early_stopping=False, max_iter=3)
     est = Estimator(**settings, warm_start=True).fit(X, y)
     preprocessor, first_curve = est.preprocessor_, list(est.loss_curve_)
-    before = [c.copy() for c in est.network_.coefs_]
+    before = [c.copy() for c in est.networks_[0].coefs_]
     est.fit(X.iloc[:40], y[:40])  # other rows: the preprocessing stays the first fit's
     assert est.preprocessor_ is preprocessor
     assert est.n_iter_ == 3  # by the last fit
     assert len(est.loss_curve_) == 6
     assert est.loss_curve_[:3] == first_curve
-    assert not np.allclose(est.network_.coefs_[0], before[0])
+    assert not np.allclose(est.networks_[0].coefs_[0], before[0])
     if Estimator is TabularRegressor:
         assert est.target_mean_ == pytest.approx(np.mean(y))  # not the 40 rows' mean
 

@@ -13,6 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from .._core.activations import LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE
+from .._core.ensemble import Ensemble
 
 
 def _expm1_below_zero(g, z):
@@ -91,11 +92,24 @@ def ascending_rows(g, y, n_columns):
 
 
 def network_outputs(g, network, x):
-    """``y_hat = g(z_L)`` for the rows of x: dense layers, activations, output link."""
+    """``y_hat`` for the rows of x: one network's, or an ensemble's mean of its members'."""
+    if not isinstance(network, Ensemble):
+        return _member_outputs(g, network, x)
+    outputs = [_member_outputs(g, m, x, network.temperature) for m in network.members]
+    total = outputs[0]
+    for y_hat in outputs[1:]:
+        total = g.op("Add", total, y_hat)
+    return total if len(outputs) == 1 else g.op("Div", total, g.const(float(len(outputs))))
+
+
+def _member_outputs(g, network, x, temperature=1.0):
+    """``y_hat = g(z_L / T)``: dense layers, activations, temperature, output link."""
     a, last = x, len(network.coefs) - 1
     for k, (W, b) in enumerate(zip(network.coefs, network.intercepts, strict=True)):
         z = g.op("Add", g.op("MatMul", a, g.const(W)), g.const(b))
         a = HIDDEN[network.activations[k]](g, z) if k < last else z
+    if temperature != 1.0:
+        a = g.op("Div", a, g.const(temperature))
     link = network.output_activation
     if link == "softmax" and "groups" in network.loss_params:
         return grouped_softmax(g, a, network.loss_params["groups"])
