@@ -29,10 +29,12 @@ def _capped(params, max_iter):
 
 
 def make_skbp(task, random_state, max_iter=None, **params):
+    """A Tabular estimator; ``params`` the command line's, each where the task's class has it."""
     from skbp import TabularClassifier, TabularRegressor
 
     cls = TabularRegressor if task == "regression" else TabularClassifier
-    return cls(**_capped({"random_state": random_state, **params}, max_iter))
+    own = {name: value for name, value in params.items() if name in cls().get_params()}
+    return cls(**_capped({"random_state": random_state, **own}, max_iter))
 
 
 def usual_preprocessing():

@@ -331,7 +331,8 @@ def report(args, per_ds, systems, n_splits, max_rows):
         table = per_ds[per_ds.group == group]
         if table.empty:
             continue
-        summaries[group], incomplete = summarize(table, names)
+        present = [name for name in names if name in set(table.system)]
+        summaries[group], incomplete = summarize(table, present)
         parts += ["", f"## {group}: {table.dataset.nunique()} data sets", ""]
         parts.append(markdown(summaries[group]))
         if incomplete:
