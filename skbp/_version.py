@@ -1,3 +1,3 @@
 """skbp's version, in one place: the package, pickles and the docs read it."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
