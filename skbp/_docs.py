@@ -291,7 +291,10 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
         (``KFold(...)``) or an iterable of (train, validation) index
         arrays gives them as scikit-learn's ``cv`` parameters do. Used
         with ``early_stopping`` when no ``X_val`` is given; None (or
-        ``X_val``, or ``early_stopping=False``) trains one network.
+        ``X_val``, or ``early_stopping=False``) trains one network, and so
+        does an int ``cv`` that would leave a class out of some network's
+        training rows (a class with fewer rows than folds); given folds
+        that do are refused.
 
     validation_fraction : float, default=0.2
         Share held out when ``early_stopping``, ``cv=None`` and no

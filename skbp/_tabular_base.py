@@ -18,10 +18,9 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_consistent_length,
@@ -30,6 +29,7 @@ from sklearn.utils.validation import (
 )
 
 from ._core.ensemble import Ensemble
+from ._folds import draw_folds, fold_plan, n_networks, rows_at
 from ._preprocess import SCALINGS, TabularPreprocessor
 from ._run import Outer
 from ._solvers import _stratification
@@ -139,9 +139,8 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         """Preprocess X (first fit only), then train each member inside this estimator."""
         warm = self.warm_start and hasattr(self, "network_")
         self._network_to_train(warm, 0)  # the network's parameters checked before any work
-        folds = self._fold_plan(validation)
-        n_members = 1 if folds is None else folds if isinstance(folds, Integral) else len(folds)
-        ctx = self._init_callback_context(max_subtasks=self.max_iter * n_members)
+        folds = fold_plan(self.cv, validation is None and self.early_stopping)
+        ctx = self._init_callback_context(max_subtasks=self.max_iter * n_networks(folds))
         passed = (X, y, sample_weight)  # what callbacks see, each epoch included
         given = {"X": X, "y": y, "metadata": _metadata(sample_weight)}
         ctx.call_on_fit_task_begin(estimator=self, **given)
@@ -165,19 +164,6 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **given)
         return self
 
-    def _fold_plan(self, validation):
-        """None for one network; else ``cv`` folds: a count, or the (train, val) pairs given.
-
-        Folds are used with early stopping when no validation set is given.
-        """
-        if validation is not None or not self.early_stopping or self.cv is None:
-            return None
-        if isinstance(self.cv, Integral):
-            return self.cv
-        if hasattr(self.cv, "split"):  # a splitter, whose folds depend on the rows: drawn later
-            return self.cv.get_n_splits()
-        return list(self.cv)  # (train, val) index pairs
-
     def _member_data(self, X, y, sample_weight, validation, folds):
         """Each member's (seed, its rows, its validation rows): all rows held out once."""
         if folds is None:
@@ -188,7 +174,9 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             yield self.random_state, rows, validation
             return
         rng = check_random_state(self.random_state)
-        pairs = folds if isinstance(folds, list) else list(self._folds(X, y, rng))
+        pairs = (
+            folds if isinstance(folds, list) else draw_folds(self.cv, X, self._stratify_by(y), rng)
+        )
         if not self._folds_fit(y, pairs):
             if not isinstance(self.cv, Integral):
                 raise ValueError(
@@ -200,25 +188,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             return
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(pairs))
         for seed, (train, val) in zip(seeds, pairs, strict=True):
-            yield seed, _rows(X, y, sample_weight, train), _rows(X, y, sample_weight, val)
-
-    def _folds(self, X, y, rng):
-        """The folds of ``cv``: for a count, shuffled, stratified by class where every
-        class fills them; else the splitter's."""
-        labels = self._stratify_by(y)
-        if not isinstance(self.cv, Integral):
-            return self.cv.split(X, labels)
-        if len(X) < 2 * self.cv:  # a fold's score needs two rows
-            raise ValueError(
-                f"cv={self.cv} splits the rows into {self.cv} folds that each validate a "
-                f"network, but n_samples={len(X)}: too few (2 a fold at least). Set "
-                "cv=None, pass a validation set (X_val, y_val), set early_stopping=False, "
-                "or fit on more rows."
-            )
-        seed = rng.randint(np.iinfo(np.int32).max)
-        if _stratifiable(labels) and _smallest_class(labels) >= self.cv:
-            return StratifiedKFold(self.cv, shuffle=True, random_state=seed).split(X, labels)
-        return KFold(self.cv, shuffle=True, random_state=seed).split(X)
+            yield seed, rows_at(X, y, sample_weight, train), rows_at(X, y, sample_weight, val)
 
     def _train_member(self, ctx, passed, warm, i, seed, rows, validation):
         """Member ``i`` trained on ``rows``; returns it and its validation as trained on."""
@@ -397,27 +367,6 @@ def _record(name):
 
 for _name in RECORDS:
     setattr(TabularBase, _name, _record(_name))
-
-
-def _rows(X, y, sample_weight, rows):
-    """(X, y, sample_weight) at ``rows``."""
-    weights = None if sample_weight is None else sample_weight[rows]
-    return _safe_indexing(X, rows), _safe_indexing(y, rows), weights
-
-
-def _stratifiable(labels):
-    if labels is None:
-        return False
-    with warnings.catch_warnings():  # non-finite labels: the network's checks say so
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return type_of_target(labels) in ("binary", "multiclass")
-
-
-def _smallest_class(labels):
-    try:
-        return np.unique(labels, return_counts=True)[1].min()
-    except TypeError:  # labels of mixed types: the label checks name them later
-        return 0
 
 
 def _metadata(sample_weight):

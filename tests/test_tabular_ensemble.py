@@ -148,3 +148,17 @@ def test_warm_start_continues_every_member(Estimator):
         assert len(member.loss_curve_) == 6  # each went on from its own record
         assert member.loss_curve_[:3] == curve
         assert member.n_iter_ == 3
+
+
+def test_a_class_too_rare_for_the_folds_trains_one_network():
+    X, y = data_for(TabularClassifier, n=60)
+    y = np.where(np.arange(60) < 2, "rare", y)  # 2 rows: not always in two training parts
+    counts = []
+    for seed in range(12):  # both rows fall in one fold for about a third of the draws
+        est = TabularClassifier(**dict(FAST, max_iter=1, random_state=seed)).fit(X, y)
+        assert all(set(m.classes_) == set(est.classes_) for m in est.networks_)
+        counts.append(len(est.networks_))
+    assert set(counts) == {1, 3}
+    pairs = [(np.arange(30, 60), np.arange(30)), (np.arange(30), np.arange(30, 60))]
+    with pytest.raises(ValueError, match="leave a class out of some network's training rows"):
+        TabularClassifier(**FAST, cv=pairs).fit(X, y)
