@@ -27,6 +27,7 @@ from ._quantiles import mean_d2_pinball
 from ._regressor import BackpropRegressor
 from ._tabular_base import TabularBase
 from ._typing import (
+    CVLike,
     LayerSizes,
     MatrixLike,
     PerLayer,
@@ -70,7 +71,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         label_smoothing: float = 0.0,
         class_weight: Mapping[Any, float] | Sequence[Mapping[Any, float]] | str | None = None,
         calibration: str | None = "temperature",
-        cv: int | None = 3,
+        cv: CVLike = 3,
         scaling: str | None = "robust",
         clip: float | None = 3.0,
         bins: int | None = None,
@@ -264,7 +265,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         scoring: str | Callable[..., float] | None = None,
         max_grad_norm: float | None = None,
         scale_target: bool = True,
-        cv: int | None = 3,
+        cv: CVLike = 3,
         scaling: str | None = "robust",
         clip: float | None = 3.0,
         bins: int | None = 16,
