@@ -19,7 +19,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_y, check_is_fitted
 
-from . import _docs
+from . import _tabular_docs
 from ._classifier import BackpropClassifier
 from ._core.calibration import fit_temperature
 from ._labels import class_sample_weight, one_hot
@@ -38,7 +38,7 @@ from ._typing import (
 
 
 class TabularClassifier(ClassifierMixin, TabularBase):
-    __doc__ = _docs.TABULAR_CLASSIFIER
+    __doc__ = _tabular_docs.TABULAR_CLASSIFIER
 
     _parameter_constraints: dict = {
         **TabularBase._parameter_constraints,
@@ -232,7 +232,7 @@ def _first_missing(y):
 
 
 class TabularRegressor(RegressorMixin, TabularBase):
-    __doc__ = _docs.TABULAR_REGRESSOR
+    __doc__ = _tabular_docs.TABULAR_REGRESSOR
 
     _parameter_constraints: dict = {
         **TabularBase._parameter_constraints,
