@@ -38,6 +38,14 @@ Tuning group (chooses skbp's tabular defaults; report it apart):
     AER/DoctorVisits    regression, counts: 1977-78 Australian Health Survey
     wooldridge/gpa2     regression: college GPA of a large university's students
     wooldridge/catholic regression: NELS:88 12th-grade maths scores
+  added after 0.7's held-out comparison, each with a categorical column of 65-316 levels:
+    lme4/VerbAgg        multiclass (no/perhaps/yes), 316 respondents: verbal aggression items
+    mlmRev/guImmun      binary, 161 communities: Guatemalan child immunization survey
+    mlmRev/guPrenat     binary, 161 communities: Guatemalan prenatal care survey
+    mlmRev/Exam         regression, 65 schools: inner-London GCSE exam scores
+    mlmRev/Hsb82        regression, 160 schools: 1982 High School and Beyond maths achievement
+    Ecdat/VietNamH      regression, 194 communes: 1997 Vietnam household expenditure (log)
+    mlmRev/egsingle     regression, 60 schools: Chicago pupils' maths scores over the years
 
 Held-out group (the comparison):
     AER/CreditCard      binary: Greene's credit-card applications (drops the spending leak)
