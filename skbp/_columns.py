@@ -258,3 +258,41 @@ def duration_days(name, column):
         )
     ns = column.to_numpy(dtype="timedelta64[ns]").view(np.int64)
     return np.where(column.isna().to_numpy(), np.nan, ns / NS_PER_DAY)
+
+
+def labels(column):
+    """A categorical column as an object array of strings, missing values as None."""
+    values = column.astype(object).to_numpy()
+    missing = pd.isna(values)
+    values = values.astype(str).astype(object)
+    values[missing] = None
+    return values
+
+
+def kept_categories(labels, weights, max_categories=None):
+    """(categories with a column of their own, whether there is an "other" column).
+
+    Without ``max_categories``, every category of positive weight is kept."""
+    present = weights > 0
+    names, inverse = np.unique(labels[present].astype(str), return_inverse=True)
+    totals = np.bincount(inverse, weights=weights[present], minlength=len(names))
+    labels_by_name = dict(zip(labels[present].astype(str), labels[present], strict=False))
+    kept = [labels_by_name[n] for n in names]
+    if max_categories is None or len(kept) <= max_categories:
+        return kept, False
+    order = np.argsort(-totals, kind="stable")[: max_categories - 1]
+    return [kept[i] for i in sorted(order)], True
+
+
+def one_hot(labels, kept, other):
+    """One column per kept category, then the "other" column if there is one."""
+    columns = [_equals(labels, category) for category in kept]
+    if other:
+        columns.append(~np.any(columns, axis=0) if columns else np.ones(len(labels), bool))
+    return np.column_stack(columns).astype(np.float64) if columns else np.empty((len(labels), 0))
+
+
+def _equals(labels, category):
+    if category is None:
+        return np.array([label is None for label in labels])
+    return labels == category

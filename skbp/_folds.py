@@ -49,10 +49,11 @@ def draw_folds(cv, X, labels, rng):
     return list(KFold(cv, shuffle=True, random_state=seed).split(X))
 
 
-def rows_at(X, y, sample_weight, rows):
-    """(X, y, sample_weight) at ``rows``."""
+def rows_at(X, y, sample_weight, encoded, rows):
+    """(X, y, sample_weight, encoded) at ``rows`` (``encoded``: target encodings, or None)."""
     weights = None if sample_weight is None else sample_weight[rows]
-    return _safe_indexing(X, rows), _safe_indexing(y, rows), weights
+    encoded = None if encoded is None else encoded[rows]
+    return _safe_indexing(X, rows), _safe_indexing(y, rows), weights, encoded
 
 
 def _stratifiable(labels):

@@ -12,8 +12,10 @@ week, hour of day); durations become their length in days (see
 ``skbp._columns``). Categorical columns (pandas category, object or string)
 are one-hot encoded, missing values being a category of their own; past
 ``max_categories``, the rarer categories share an "other" column, where
-categories unseen in training also go. Columns that look like row
-identifiers are left out, with a warning.
+categories unseen in training also go; with ``target_encoding``, such a
+column is instead encoded by its categories' mean targets (see
+``skbp._target_encoding``). Columns that look like row identifiers are left
+out, with a warning.
 
 The statistics are weighted by ``sample_weight``: weighting a row by 2 is
 the same as repeating it.
@@ -27,19 +29,21 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from . import _columns as columns
 from ._columns import piecewise_linear, smooth_clip, weighted_quantile, weighted_quantiles
 from ._state import VersionedState
+from ._target_encoding import TargetEncoding
 from ._typing import MatrixLike
 
 SCALINGS = ("robust", "standard")
 ID_COLUMNS = ("drop", "keep")
 
 
-class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
+class TabularPreprocessor(TargetEncoding, TransformerMixin, VersionedState, BaseEstimator):
     """Numbers, booleans, dates, durations and categories, with missing values, to a float matrix.
 
     What each kind of column becomes, and which columns are taken for row
@@ -64,11 +68,21 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         the ``max_categories - 1`` most frequent (by weight) keep a column
         each and the rest share an "other" column. Categories unseen in
         training go to "other" where it exists and to no column otherwise.
+    target_encoding : bool, default=False
+        With True, a categorical column with more than ``max_categories``
+        categories is encoded instead by its categories' mean targets, shrunk
+        towards the overall mean (one column per target column, or per class
+        past two classes); ``fit`` then needs ``y``. ``fit_transform``
+        encodes the training rows cross-fitted, each from the other rows'
+        targets, as scikit-learn's ``TargetEncoder`` does.
     id_columns : {'drop', 'keep'}, default='drop'
         What to do with columns that look like row identifiers (text with at
         least 95% distinct values, or distinct integers counting rows, over
         20 rows or more): leave them out with a warning, or keep them as
         any other column.
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the rows into the folds of ``fit_transform``'s cross-fitted
+        target encoding; unused without it.
 
     Attributes
     ----------
@@ -89,6 +103,8 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         Duration columns (timedelta64).
     categorical_columns_ : list
         Columns one-hot encoded.
+    target_columns_ : list
+        Columns target encoded (empty without ``target_encoding``).
     datetime_origins_ : ndarray of int64
         Per date column, the instant its elapsed days count from (the
         earliest in training), in nanoseconds since 1970-01-01 (UTC for time
@@ -111,6 +127,16 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         Per categorical column, ``(kept, other)``: the categories that have a
         column of their own (None standing for missing), and whether there
         is an "other" column.
+    target_categories_ : list of list
+        Per target-encoded column, its training categories (None standing
+        for missing).
+    target_encodings_ : list of ndarray of shape (n_categories, n_targets)
+        Per target-encoded column, each category's encoding: its shrunk mean
+        target minus ``target_mean_``, divided by the target's standard
+        deviation. Unseen categories are encoded 0.
+    target_mean_, target_variance_ : ndarray of shape (n_targets,)
+        Weighted mean and variance of each target column (of each class's
+        indicator for class labels).
 
     Examples
     --------
@@ -126,7 +152,9 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         "clip": [Interval(Real, 0, None, closed="neither"), None],
         "bins": [Interval(Integral, 2, None, closed="left"), None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "target_encoding": ["boolean"],
         "id_columns": [StrOptions(set(ID_COLUMNS))],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -136,30 +164,54 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         clip: float | None = 3.0,
         bins: int | None = None,
         max_categories: int = 20,
+        target_encoding: bool = False,
         id_columns: str = "drop",
+        random_state: int | np.random.RandomState | None = None,
     ) -> None:
         self.scaling = scaling
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.target_encoding = target_encoding
         self.id_columns = id_columns
+        self.random_state = random_state
 
-    def fit(self, X: MatrixLike, y: object = None, sample_weight: ArrayLike | None = None) -> Self:
+    def fit(
+        self, X: MatrixLike, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None
+    ) -> Self:
         """Learn the columns' kinds and statistics from X (a DataFrame or an array).
 
+        ``y`` (numbers, or class labels) is used by ``target_encoding`` only.
         ``sample_weight`` weighs the rows: a weight of 2 counts as two rows.
         """
         self._validate_params()
+        if self.target_encoding and y is None:
+            raise ValueError(
+                "target_encoding=True encodes categories by their mean target: pass y to "
+                "fit, or set target_encoding=False."
+            )
         before = dict(vars(self))
         try:
-            self._fit(_as_frame(X), X, sample_weight)
+            self._fit(_as_frame(X), X, y, sample_weight)
         except BaseException:  # a failed fit leaves the preprocessor as it was
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
         return self
 
-    def _fit(self, X, given, sample_weight):
+    def fit_transform(
+        self, X: MatrixLike, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None
+    ) -> NDArray[np.float64]:
+        """Fit, then transform X, its target-encoded columns cross-fitted.
+
+        Unlike ``fit(X, y).transform(X)``, each row's target encoding comes
+        from the other rows' targets (see ``target_encoding``).
+        """
+        self.fit(X, y, sample_weight)
+        folds = self._cross_fitted(X, y, sample_weight, check_random_state(self.random_state))
+        return self._transform(X, folds)
+
+    def _fit(self, X, given, y, sample_weight):
         weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
         present = weights > 0
         kinds = {name: columns.column_kind(name, column) for name, column in X.items()}
@@ -170,7 +222,14 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
                 by_kind[kind].append(name)
         self.numeric_columns_, self.datetime_columns_ = by_kind["numeric"], by_kind["datetime"]
         self.timedelta_columns_ = by_kind["timedelta"]
-        self.categorical_columns_ = by_kind["categorical"]
+        labels = {name: columns.labels(X[name]) for name in by_kind["categorical"]}
+        many = {
+            name
+            for name in labels
+            if self.target_encoding and _n_categories(labels[name], present) > self.max_categories
+        }
+        self.categorical_columns_ = [n for n in by_kind["categorical"] if n not in many]
+        self.target_columns_ = [n for n in by_kind["categorical"] if n in many]
         dates = [columns.datetimes(n, X[n], _zone(X[n])) for n in self.datetime_columns_]
         self.datetime_zones_ = [date.dt.tz for date in dates]
         self.datetime_origins_ = np.array(
@@ -180,9 +239,10 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         self.columns_ = list(X.columns)
         self._fit_numeric(self._numbers(X), weights)
         self.categories_ = [
-            _kept_categories(_labels(X[name]), weights, self.max_categories)
+            columns.kept_categories(labels[name], weights, self.max_categories)
             for name in self.categorical_columns_
         ]
+        self._fit_target_encoding(labels, y, weights)
         validate_data(self, given, reset=True, skip_check_array=True)
 
     def _drop_ids(self, X, kinds, present):
@@ -228,11 +288,14 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
 
     def transform(self, X: MatrixLike) -> NDArray[np.float64]:
         """The float matrix of X: scaled numbers, missing-value indicators, bins,
-        calendar cycles and one-hot categories (see ``get_feature_names_out``)."""
+        calendar cycles, one-hot categories and target encodings (see
+        ``get_feature_names_out``)."""
+        return self._transform(X)
+
+    def _transform(self, X, target_encoded=None):
+        """``transform``, or with ``target_encoded`` as its target-encoded columns."""
         check_is_fitted(self, "median_")
-        X = _as_frame(X)
-        if list(X.columns) != self.columns_:  # an array after a DataFrame, or the reverse
-            X = X.set_axis(self.columns_, axis=1)
+        X = self._frame(X)
         dates = self._dates(X)
         numbers = self._numbers(X, dates)
         missing = np.isnan(numbers)
@@ -246,8 +309,17 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         for date, cycles in zip(dates, self.datetime_cycles_, strict=True):
             blocks.append(columns.cyclic_features(date, cycles))
         for name, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
-            blocks.append(_one_hot(_labels(X[name]), kept, other))
-        return np.hstack(blocks)
+            blocks.append(columns.one_hot(columns.labels(X[name]), kept, other))
+        if target_encoded is None:
+            target_encoded = self._target_encoded(X)
+        return np.hstack([*blocks, target_encoded])
+
+    def _frame(self, X):
+        """X as a DataFrame of the training table's columns."""
+        X = _as_frame(X)
+        if list(X.columns) != self.columns_:  # an array after a DataFrame, or the reverse
+            X = X.set_axis(self.columns_, axis=1)
+        return X
 
     def _dates(self, X):
         """The date columns as datetimes, in the zones seen in fit."""
@@ -315,6 +387,12 @@ class TabularPreprocessor(TransformerMixin, VersionedState, BaseEstimator):
         for column, (kept, other) in zip(self.categorical_columns_, self.categories_, strict=True):
             out += [f"{name[column]}={'__missing__' if k is None else k}" for k in kept]
             out += [f"{name[column]}=__other__"] * other
+        n_targets = len(getattr(self, "target_mean_", ()))
+        for column in getattr(self, "target_columns_", []):
+            out += [
+                f"{name[column]}__target" + (f"{j}" if n_targets > 1 else "")
+                for j in range(n_targets)
+            ]
         return np.asarray(out, dtype=object)
 
 
@@ -323,40 +401,8 @@ def _zone(column):
     return getattr(column.dtype, "tz", None)
 
 
-def _labels(column):
-    """A categorical column as an object array of strings, missing values as None."""
-    values = column.astype(object).to_numpy()
-    missing = pd.isna(values)
-    values = values.astype(str).astype(object)
-    values[missing] = None
-    return values
-
-
-def _kept_categories(labels, weights, max_categories):
-    """(categories with a column of their own, whether there is an "other" column)."""
-    present = weights > 0
-    names, inverse = np.unique(labels[present].astype(str), return_inverse=True)
-    totals = np.bincount(inverse, weights=weights[present], minlength=len(names))
-    labels_by_name = dict(zip(labels[present].astype(str), labels[present], strict=False))
-    kept = [labels_by_name[n] for n in names]
-    if len(kept) <= max_categories:
-        return kept, False
-    order = np.argsort(-totals, kind="stable")[: max_categories - 1]
-    return [kept[i] for i in sorted(order)], True
-
-
-def _one_hot(labels, kept, other):
-    """One column per kept category, then the "other" column if there is one."""
-    columns = [_equals(labels, category) for category in kept]
-    if other:
-        columns.append(~np.any(columns, axis=0) if columns else np.ones(len(labels), bool))
-    return np.column_stack(columns).astype(np.float64) if columns else np.empty((len(labels), 0))
-
-
-def _equals(labels, category):
-    if category is None:
-        return np.array([label is None for label in labels])
-    return labels == category
+def _n_categories(labels, present):
+    return len({str(label) for label in labels[present]})
 
 
 def _as_frame(X):

@@ -76,6 +76,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         clip: float | None = 3.0,
         bins: int | None = None,
         max_categories: int = 20,
+        target_encoding: bool = True,
         id_columns: str = "drop",
         dtype: str = "float32",
         random_state: RandomStateLike = None,
@@ -108,6 +109,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.target_encoding = target_encoding
         self.id_columns = id_columns
         self.dtype = dtype
         self.random_state = random_state
@@ -128,6 +130,12 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         if np.ndim(y) == 2:
             return np.asarray(y).ravel() if np.shape(y)[1] == 1 else None
         return y
+
+    def _encoding_targets(self, y):
+        """Labels as text (one indicator per class); a multilabel indicator matrix as is."""
+        y = y.toarray() if sp.issparse(y) else np.asarray(y)
+        y = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+        return y.astype(str) if y.ndim == 1 else y
 
     def _check_targets(self, y, name="y"):
         """The labels as given, once known to be all there: before the folds are drawn.
@@ -270,6 +278,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         clip: float | None = 3.0,
         bins: int | None = 16,
         max_categories: int = 20,
+        target_encoding: bool = True,
         id_columns: str = "drop",
         dtype: str = "float32",
         random_state: RandomStateLike = None,
@@ -302,6 +311,7 @@ class TabularRegressor(RegressorMixin, TabularBase):
         self.clip = clip
         self.bins = bins
         self.max_categories = max_categories
+        self.target_encoding = target_encoding
         self.id_columns = id_columns
         self.dtype = dtype
         self.random_state = random_state
@@ -324,6 +334,9 @@ class TabularRegressor(RegressorMixin, TabularBase):
 
     def _network_targets(self, y):
         return self._scaled(y)
+
+    def _encoding_targets(self, y):
+        return np.asarray(y, dtype=np.float64)  # counts too are numbers, not classes
 
     def _attributes(self, network):
         return {"network_": network, "quantiles_": network.quantiles_}

@@ -93,6 +93,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         "bins": [Interval(Integral, 2, None, closed="left"), None],
         "dtype": [StrOptions({"float32", "float64"})],
         "id_columns": [StrOptions({"drop", "keep"})],
+        "target_encoding": ["boolean"],
         "cv": [Interval(Integral, 2, None, closed="left"), "cv_object", None],
         "warm_start": ["boolean"],
     }
@@ -151,9 +152,15 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             sample_weight = self._sample_weight(sample_weight, X)
             if not warm:
                 self._fit_targets(y, sample_weight)
-                self.preprocessor_ = self._preprocessor().fit(X, sample_weight=sample_weight)
+                self.preprocessor_ = self._preprocessor().fit(
+                    X, self._encoding_targets(y), sample_weight=sample_weight
+                )
+            rng = check_random_state(self.random_state)
+            encoded = self.preprocessor_._cross_fitted(
+                X, self._encoding_targets(y), sample_weight, rng
+            )
             members, held_out = [], []
-            parts = self._member_data(X, y, sample_weight, validation, folds)
+            parts = self._member_data(X, y, sample_weight, encoded, validation, folds, rng)
             for i, (seed, rows, member_validation) in enumerate(parts):
                 network, fit_validation = self._train_member(
                     ctx, passed, warm, i, seed, rows, member_validation
@@ -164,16 +171,19 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **given)
         return self
 
-    def _member_data(self, X, y, sample_weight, validation, folds):
-        """Each member's (seed, its rows, its validation rows): all rows held out once."""
+    def _member_data(self, X, y, sample_weight, encoded, validation, folds, rng):
+        """Each member's (seed, its rows, its validation rows): all rows held out once.
+
+        Rows are (X, y, sample_weight, encoded): ``encoded`` holds the training
+        rows' cross-fitted target encodings (None: the preprocessor's own).
+        """
         if folds is None:
             if validation is None and self.early_stopping:
-                rows, validation = self._hold_out(X, y, sample_weight)
+                rows, validation = self._hold_out(X, y, sample_weight, encoded)
             else:
-                rows = (X, y, sample_weight)
+                rows = (X, y, sample_weight, encoded)
             yield self.random_state, rows, validation
             return
-        rng = check_random_state(self.random_state)
         pairs = (
             folds if isinstance(folds, list) else draw_folds(self.cv, X, self._stratify_by(y), rng)
         )
@@ -184,11 +194,12 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
                     "give folds whose training rows hold every class, or an int cv."
                 )
             # Too few rows of some class for a fold of each: one network, as with cv=None.
-            yield from self._member_data(X, y, sample_weight, validation, None)
+            yield from self._member_data(X, y, sample_weight, encoded, validation, None, rng)
             return
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(pairs))
+        table = (X, y, sample_weight, encoded)
         for seed, (train, val) in zip(seeds, pairs, strict=True):
-            yield seed, rows_at(X, y, sample_weight, train), rows_at(X, y, sample_weight, val)
+            yield seed, rows_at(*table, train), rows_at(*table, val)
 
     def _train_member(self, ctx, passed, warm, i, seed, rows, validation):
         """Member ``i`` trained on ``rows``; returns it and its validation as trained on."""
@@ -226,19 +237,20 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             raise InvalidParameterError(message) from None
         return network
 
-    def _network_data(self, X, y, sample_weight, validation):
+    def _network_data(self, X, y, sample_weight, encoded, validation):
         """(X, y, sample_weight, validation) as the network takes them: preprocessed."""
         if validation is not None:
-            X_val, y_val, sample_weight_val = validation
+            X_val, y_val, sample_weight_val, *encoded_val = validation
             if X_val is not None:  # else the network says what is missing
-                X_val = self._inputs(self._check_X(X_val, reset=False, name="X_val"))
+                X_val = self._check_X(X_val, reset=False, name="X_val")
+                X_val = self._inputs(X_val, *encoded_val)
             if y_val is not None:
                 y_val = self._network_targets(self._check_targets(y_val, "y_val"))
                 sample_weight_val = self._validation_weight(y_val, sample_weight_val)
             validation = (X_val, y_val, sample_weight_val)
-        return self._inputs(X), self._network_targets(y), sample_weight, validation
+        return self._inputs(X, encoded), self._network_targets(y), sample_weight, validation
 
-    def _hold_out(self, X, y, sample_weight):
+    def _hold_out(self, X, y, sample_weight, encoded):
         """Split off ``validation_fraction`` of the rows for early stopping, as given."""
         n_val = int(np.ceil(self.validation_fraction * len(X)))
         if n_val < 2 or len(X) - n_val < 1:  # a score needs two rows, training one
@@ -255,11 +267,8 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             random_state=check_random_state(self.random_state),
             stratify=stratify,
         )
-        rows = [(_safe_indexing(v, train), _safe_indexing(v, val)) for v in (X, y)]
-        weights = (
-            (None, None) if sample_weight is None else (sample_weight[train], sample_weight[val])
-        )
-        return (rows[0][0], rows[1][0], weights[0]), (rows[0][1], rows[1][1], weights[1])
+        table = (X, y, sample_weight, encoded)
+        return rows_at(*table, train), rows_at(*table, val)
 
     def _stratify_by(self, y):
         return None
@@ -281,6 +290,10 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
     def _network_targets(self, y):
         return y
 
+    def _encoding_targets(self, y):
+        """The targets the preprocessor's target encoding averages."""
+        return y
+
     def _attributes(self, network):
         """This estimator's fitted attributes around the fitted network ``network``."""
         return {"network_": network}
@@ -291,6 +304,7 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             clip=None if self.clip is None else float(self.clip),
             bins=self.bins,
             max_categories=int(self.max_categories),
+            target_encoding=self.target_encoding,
             id_columns=self.id_columns,
         ).set_output(transform="default")  # the network takes arrays, whatever set_config says
 
@@ -323,10 +337,11 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             return X
         return validate_data(self, X, reset=reset, dtype=None, ensure_all_finite="allow-nan")
 
-    def _inputs(self, X):
+    def _inputs(self, X, encoded=None):
         """The network's input matrix for validated X, in the network's dtype.
 
-        float32 numbers always give a float32 network; otherwise ``dtype`` decides.
+        float32 numbers always give a float32 network; otherwise ``dtype``
+        decides. ``encoded``: the rows' own target encodings (training rows').
         """
         single = _all_float32(X) or self.dtype == "float32"
         dtype = np.float32 if single else np.float64
@@ -334,7 +349,9 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
         # Block by block into the network's dtype: the preprocessor's float64
         # blocks never exist for all rows at once, beside the matrix itself.
         for rows in gen_batches(len(X), TRANSFORM_ROWS):
-            block = self.preprocessor_.transform(_safe_indexing(X, rows))
+            block = self.preprocessor_._transform(
+                _safe_indexing(X, rows), None if encoded is None else encoded[rows]
+            )
             if Xt is None:
                 Xt = np.empty((len(X), block.shape[1]), dtype=dtype)
             Xt[rows] = block

@@ -125,6 +125,14 @@ PREPROCESSING = """    scaling : {{'robust', 'standard'}} or None, default='robu
     max_categories : int, default=20
         Most one-hot columns per categorical column.
 
+    target_encoding : bool, default=True
+        With True, a categorical column with more than ``max_categories``
+        categories is encoded by its categories' mean targets (shrunk towards
+        the overall mean; per class for more than two classes) instead of
+        pooling its rarer categories; the rows trained on are encoded
+        cross-fitted, each from the targets of other rows. False pools them
+        into an "other" column, as 0.7 did.
+
     id_columns : {{'drop', 'keep'}}, default='drop'
         What becomes of a column that looks like a row identifier (text
         with nearly one value per row, or distinct integers that nearly fill

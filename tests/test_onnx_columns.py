@@ -199,3 +199,24 @@ def test_importing_skbp_is_enough_for_to_onnx_to_type_pandas_columns():
         [sys.executable, "-W", "ignore", "-c", SCRIPT], capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "ModelProto", result.stderr
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_target_encoded_columns_export_with_unseen_and_missing_categories(dtype):
+    rng = np.random.default_rng(3)
+    n = 300
+    shop = np.array([f"s{i}" for i in rng.integers(0, 30, n)], dtype=object)
+    shop[::13] = None
+    X = pd.DataFrame({"shop": shop, "x": rng.normal(size=n)})
+    score = rng.normal(size=30)[rng.integers(0, 30, n)] + X["x"].to_numpy()
+    y = np.digitize(score, np.quantile(score, [1 / 3, 2 / 3]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier = TabularClassifier((16,), max_iter=5, dtype=dtype, random_state=0).fit(X, y)
+        regressor = TabularRegressor((16,), max_iter=5, dtype=dtype, random_state=0).fit(X, score)
+    assert classifier.preprocessor_.target_columns_ == ["shop"]
+    new = X.assign(shop=X["shop"].where(np.arange(n) % 5 != 0, "a shop never seen"))
+    _, proba = run(classifier, new, options={"zipmap": False})
+    assert_close(proba, classifier.predict_proba(new), np.dtype(dtype).type)
+    (out,) = run(regressor, new)
+    assert_close(out.ravel(), regressor.predict(new), np.dtype(dtype).type)

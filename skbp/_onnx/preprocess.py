@@ -258,6 +258,16 @@ def _one_hot(g, text, kept, other):
     return columns
 
 
+def _target_encoded(g, text, categories, table):
+    """Each row's category's row of ``table`` (zeros for an unseen category)."""
+    hits = [
+        g.cast(g.op("Equal", text, g.const("" if c is None else c, object)), np.float64)
+        for c in categories
+    ]
+    indicators = hits[0] if len(hits) == 1 else g.op("Concat", *hits, axis=1)
+    return g.op("MatMul", indicators, g.const(np.asarray(table, np.float64)))
+
+
 def preprocessed_nodes(g, prep, inputs):
     """The float64 matrix ``prep.transform`` gives for the inputs' rows."""
     g = Graph(g.scope, g.container, np.float64)
@@ -269,7 +279,8 @@ def preprocessed_nodes(g, prep, inputs):
             g, prep, numbers[0] if len(numbers) == 1 else g.op("Concat", *numbers, axis=1)
         )
     blocks += cycles
-    if prep.categorical_columns_ and g.container.target_opset_onnx < 19:
+    target_columns = getattr(prep, "target_columns_", [])
+    if (prep.categorical_columns_ or target_columns) and g.container.target_opset_onnx < 19:
         raise ValueError(
             "Categorical columns need ONNX opset 19 or later (string comparison); "
             f"target_opset is {g.container.target_opset_onnx}."
@@ -277,6 +288,11 @@ def preprocessed_nodes(g, prep, inputs):
     for name, (kept, other) in zip(prep.categorical_columns_, prep.categories_, strict=True):
         text = _typed(by_name, name, StringTensorType, "categorical")
         blocks += _one_hot(g, text, kept, other)
+    for k, name in enumerate(target_columns):
+        text = _typed(by_name, name, StringTensorType, "categorical")
+        blocks.append(
+            _target_encoded(g, text, prep.target_categories_[k], prep.target_encodings_[k])
+        )
     return blocks[0] if len(blocks) == 1 else g.op("Concat", *blocks, axis=1)
 
 
