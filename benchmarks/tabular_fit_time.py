@@ -2,10 +2,12 @@
 
 A synthetic frame (12 numbers with 5% missing values, 3 text columns of 8
 levels), TabularRegressor defaults (Mish, 16 bins per number, 60 epochs at
-most). Prints the best of 3 fit times and the functions taking the most
-time in a profiled fit, after the time of the Mish and softplus forward
-passes alone (ns per element). Compare versions on one machine by running this
-with each on the path.
+most). Prints the time of the SELU, ELU, Mish and softplus forward passes
+alone (ns per element), the best of 3 fit times of the regressor and of a
+TabularClassifier (SELU) on the same frame with the target's sign as its
+label, then the functions taking the most time in a profiled regressor
+fit. Compare versions on one machine by running this with each on the
+path.
 
     .venv/bin/python benchmarks/tabular_fit_time.py [n_rows]
 """
@@ -24,7 +26,7 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from skbp import TabularRegressor  # noqa: E402
+from skbp import TabularClassifier, TabularRegressor  # noqa: E402
 from skbp._core.activations import HIDDEN  # noqa: E402
 
 
@@ -39,10 +41,19 @@ def table(n, seed=0):
     return X, y
 
 
-def fit(X, y):
+def fit(X, y, estimator=TabularRegressor):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return TabularRegressor(random_state=0).fit(X, y)
+        return estimator(random_state=0).fit(X, y)
+
+
+def best_fit_seconds(X, y, estimator, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fit(X, y, estimator)
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def activation_ns_per_element(name, repeats=20):
@@ -59,16 +70,13 @@ def activation_ns_per_element(name, repeats=20):
 
 
 def main():
-    for name in ("mish", "softplus"):
+    for name in ("selu", "elu", "mish", "softplus"):
         print(f"{name} forward, float32: {activation_ns_per_element(name):.1f} ns/element")
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     X, y = table(n)
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        model = fit(X, y)
-        times.append(time.perf_counter() - start)
-    print(f"{n:,} rows, {model.n_iter_} epochs: best fit {min(times):.2f} s of 3")
+    for estimator, target in ((TabularRegressor, y), (TabularClassifier, y > 0)):
+        seconds = best_fit_seconds(X, target, estimator)
+        print(f"{estimator.__name__}, {n:,} rows: best fit {seconds:.2f} s of 3")
     profile = cProfile.Profile()
     profile.runcall(fit, X, y)
     stats = pstats.Stats(profile)
