@@ -74,7 +74,7 @@ class TabularClassifier(ClassifierMixin, TabularBase):
         cv: CVLike = 3,
         scaling: str | None = "robust",
         clip: float | None = 3.0,
-        bins: int | None = None,
+        bins: int | None = 16,
         max_categories: int = 20,
         target_encoding: bool = True,
         id_columns: str = "drop",

@@ -237,7 +237,7 @@ def tabular(kind, activation, bins, task_parameters, task_attributes):
 TABULAR_CLASSIFIER = tabular(
     "Classifier",
     "selu",
-    None,
+    16,
     """
     label_smoothing : float, default=0.0
         Label smoothing of the log-loss targets (0.1 before 0.7, whose

@@ -838,13 +838,15 @@ def test_bins_add_one_block_per_numeric_column_with_weighted_quantile_edges():
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_regressor_bins_its_numbers_by_default_and_the_classifier_does_not():
-    assert TabularRegressor().bins == 16
-    assert TabularClassifier().bins is None
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_both_estimators_bin_their_numbers_by_default(Estimator):
+    assert Estimator().bins == 16
     X = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) % 7})
-    reg = TabularRegressor(**FAST).fit(X, np.sin(X["a"]))
+    y = np.arange(30) % 2 if Estimator is TabularClassifier else np.sin(X["a"])
+    model = Estimator(**FAST).fit(X, y)
     # a: 16 bins; b: 7 distinct values, so its 17 quantiles make 6 bins.
-    assert reg.preprocessor_.transform(X).shape[1] == 2 + 16 + 6
+    assert model.preprocessor_.transform(X).shape[1] == 2 + 16 + 6
+    assert Estimator(**FAST, bins=None).fit(X, y).preprocessor_.transform(X).shape[1] == 2
 
 
 @pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
