@@ -31,7 +31,12 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from . import _columns as columns
 from ._columns import piecewise_linear, smooth_clip, weighted_quantile, weighted_quantiles
@@ -190,6 +195,8 @@ class TabularPreprocessor(TargetEncoding, TransformerMixin, VersionedState, Base
                 "target_encoding=True encodes categories by their mean target: pass y to "
                 "fit, or set target_encoding=False."
             )
+        if self.target_encoding:
+            check_consistent_length(X, y)
         before = dict(vars(self))
         try:
             self._fit(_as_frame(X), X, y, sample_weight)

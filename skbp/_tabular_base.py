@@ -150,15 +150,12 @@ class TabularBase(CallbackSupportMixin, VersionedState, BaseEstimator):
             y = self._check_targets(y)
             check_consistent_length(X, y)
             sample_weight = self._sample_weight(sample_weight, X)
+            targets = self._encoding_targets(y) if self.target_encoding else None
             if not warm:
                 self._fit_targets(y, sample_weight)
-                self.preprocessor_ = self._preprocessor().fit(
-                    X, self._encoding_targets(y), sample_weight=sample_weight
-                )
+                self.preprocessor_ = self._preprocessor().fit(X, targets, sample_weight)
             rng = check_random_state(self.random_state)
-            encoded = self.preprocessor_._cross_fitted(
-                X, self._encoding_targets(y), sample_weight, rng
-            )
+            encoded = self.preprocessor_._cross_fitted(X, targets, sample_weight, rng)
             members, held_out = [], []
             parts = self._member_data(X, y, sample_weight, encoded, validation, folds, rng)
             for i, (seed, rows, member_validation) in enumerate(parts):

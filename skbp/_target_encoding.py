@@ -124,10 +124,15 @@ class TargetEncoding:
 
     def _fit_target_encoding(self, labels, y, weights):
         self.target_categories_, self.target_encodings_ = [], []
-        targets = None if y is None else indicator_targets(y)
         self.target_mean_ = self.target_variance_ = np.zeros(0)
         if not self.target_columns_:
             return
+        targets = indicator_targets(y)
+        if not np.isfinite(targets).all():
+            raise ValueError(
+                "y holds NaN or infinity, and target encoding averages it: drop those "
+                "rows, or set target_encoding=False."
+            )
         self.target_mean_, self.target_variance_ = target_moments(targets, weights)
         for k, name in enumerate(self.target_columns_):
             self.target_categories_.append(columns.kept_categories(labels[name], weights)[0])

@@ -149,6 +149,18 @@ def test_the_preprocessor_pools_unless_asked_and_then_needs_y():
     assert few.target_columns_ == []  # 41 categories fit in 50 one-hot columns
 
 
+def test_a_target_the_encoding_cannot_average_is_refused_by_name():
+    X, score = frame()
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        TabularPreprocessor(target_encoding=True).fit(X, np.where(score > 1, np.nan, score))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        TabularPreprocessor(target_encoding=True).fit(X, score[:-1])
+    prep = TabularPreprocessor(target_encoding=True)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        prep.fit(X, np.where(score > 1, np.inf, score))
+    assert not hasattr(prep, "median_")  # a failed fit leaves nothing behind
+
+
 def test_transform_looks_up_the_table_and_fit_transform_cross_fits():
     X, score = frame()
     prep = TabularPreprocessor(target_encoding=True, random_state=0)
