@@ -131,7 +131,7 @@ PREPROCESSING = """    scaling : {{'robust', 'standard'}} or None, default='robu
         the overall mean; per class for more than two classes) instead of
         pooling its rarer categories; the rows trained on are encoded
         cross-fitted, each from the targets of other rows. False pools them
-        into an "other" column, as 0.7 did.
+        into an "other" column, as 0.6 did.
 
     id_columns : {{'drop', 'keep'}}, default='drop'
         What becomes of a column that looks like a row identifier (text
