@@ -133,6 +133,20 @@ def weighted_quantiles(values, weights, qs):
     return np.where(between, 0.5 * (values[i] + values[after]), values[i])
 
 
+def centre_and_scale(column, weights, scaling):
+    """A number's centre and scale: median and interquartile range ('robust') or
+    mean and standard deviation ('standard'); the standard deviation, then 1,
+    where the spread is 0."""
+    mean = np.average(column, weights=weights)
+    std = np.sqrt(np.average(np.square(column - mean), weights=weights))
+    if scaling == "robust":
+        center, q1, q3 = weighted_quantiles(column, weights, (0.5, 0.25, 0.75))
+        spread = q3 - q1
+    else:
+        center, spread = mean, std
+    return center, spread if spread > 0 else (std if std > 0 else 1.0)
+
+
 def piecewise_linear(x, edges):
     """Piecewise-linear encoding of x over bins [e_0, e_1), ..., [e_{B-1}, e_B].
 
@@ -296,3 +310,8 @@ def _equals(labels, category):
     if category is None:
         return np.array([label is None for label in labels])
     return labels == category
+
+
+def n_categories(labels, present):
+    """How many distinct categories the rows of positive weight hold."""
+    return len({str(label) for label in labels[present]})

@@ -233,7 +233,8 @@ class TabularPreprocessor(TargetEncoding, TransformerMixin, VersionedState, Base
         many = {
             name
             for name in labels
-            if self.target_encoding and _n_categories(labels[name], present) > self.max_categories
+            if self.target_encoding
+            and columns.n_categories(labels[name], present) > self.max_categories
         }
         self.categorical_columns_ = [n for n in by_kind["categorical"] if n not in many]
         self.target_columns_ = [n for n in by_kind["categorical"] if n in many]
@@ -265,33 +266,19 @@ class TabularPreprocessor(TargetEncoding, TransformerMixin, VersionedState, Base
             warnings.warn(columns.id_warning(self.dropped_columns_), UserWarning, stacklevel=4)
 
     def _fit_numeric(self, numbers, weights):
-        columns = numbers.T
-        self.median_ = np.array([weighted_quantile(c, weights, 0.5) for c in columns])
+        self.median_ = np.array([weighted_quantile(c, weights, 0.5) for c in numbers.T])
         filled = np.where(np.isnan(numbers), self.median_, numbers).T
-        self.center_, self.scale_ = np.zeros(len(columns)), np.ones(len(columns))
+        self.center_, self.scale_ = np.zeros(len(filled)), np.ones(len(filled))
         if self.scaling is not None:
-            self.center_, self.scale_ = self._scaling(filled, weights)
+            pairs = [columns.centre_and_scale(c, weights, self.scaling) for c in filled]
+            self.center_ = np.array([center for center, _ in pairs], dtype=np.float64)
+            self.scale_ = np.array([scale for _, scale in pairs], dtype=np.float64)
         self.missing_columns_ = np.flatnonzero(np.isnan(numbers[weights > 0]).any(axis=0))
         self.bin_edges_ = []
         if self.bins is not None:
             quantiles = np.linspace(0.0, 1.0, self.bins + 1)
             for column in filled:
                 self.bin_edges_.append(np.unique(weighted_quantiles(column, weights, quantiles)))
-
-    def _scaling(self, filled, weights):
-        """Per column (missing values imputed), its centre and scale."""
-        centers, scales = [], []
-        for column in filled:
-            mean = np.average(column, weights=weights)
-            std = np.sqrt(np.average(np.square(column - mean), weights=weights))
-            if self.scaling == "robust":
-                center, q1, q3 = weighted_quantiles(column, weights, (0.5, 0.25, 0.75))
-                spread = q3 - q1
-            else:
-                center, spread = mean, std
-            centers.append(center)
-            scales.append(spread if spread > 0 else (std if std > 0 else 1.0))
-        return np.array(centers), np.array(scales)
 
     def transform(self, X: MatrixLike) -> NDArray[np.float64]:
         """The float matrix of X: scaled numbers, missing-value indicators, bins,
@@ -406,10 +393,6 @@ class TabularPreprocessor(TargetEncoding, TransformerMixin, VersionedState, Base
 def _zone(column):
     """A date column's time zone (None for naive datetimes and periods)."""
     return getattr(column.dtype, "tz", None)
-
-
-def _n_categories(labels, present):
-    return len({str(label) for label in labels[present]})
 
 
 def _as_frame(X):
